@@ -1,0 +1,124 @@
+"""Regenerate ``generated/wechatpay_payscore`` from the contract, or check that it is up to date.
+
+The generator writes into a temporary folder; the committed package is replaced only when the spec validates and
+generation succeeds, so a broken spec fails loudly and leaves ``generated/`` untouched.
+
+    python tools/generate.py           # regenerate
+    python tools/generate.py --check   # exit 1 when generated/ differs from what the spec produces
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "payscore-acquiringbank.yaml"
+CONFIG = ROOT / "openapi" / "generator-config.yaml"
+PACKAGE = "wechatpay_payscore"
+TARGET = ROOT / "generated" / PACKAGE
+# --meta none skips the PEP 561 marker; the package is typed, so it is added here, deterministically.
+PY_TYPED = "# Marker file for PEP 561"
+
+
+class GenerationError(RuntimeError):
+    """The spec is invalid or the generator failed; the message says why."""
+
+
+def _tool_env() -> dict[str, str]:
+    # The generator's post-hooks call a bare `ruff`: the pinned one beside this interpreter must come first.
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def validate_spec() -> None:
+    """Validate the contract with openapi-spec-validator before anything is generated."""
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.readers import read_from_filename
+
+    spec, _ = read_from_filename(str(SPEC))
+    try:
+        validate(spec)
+    except Exception as exc:  # the validator raises several unrelated types; all mean "invalid spec"
+        raise GenerationError(f"{SPEC.relative_to(ROOT)} is not a valid OpenAPI document:\n{exc}") from exc
+
+
+def generate_into(workdir: Path) -> Path:
+    """Run openapi-python-client into ``workdir`` and return the generated package folder."""
+    out = workdir / PACKAGE
+    cmd = [
+        sys.executable, "-m", "openapi_python_client", "generate",
+        "--path", str(SPEC),
+        "--config", str(CONFIG),
+        "--meta", "none",
+        "--fail-on-warning",
+        "--output-path", str(out),
+    ]  # fmt: skip
+    result = subprocess.run(cmd, cwd=workdir, env=_tool_env(), capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not (out / "__init__.py").is_file():
+        raise GenerationError(f"openapi-python-client failed:\n{result.stdout}{result.stderr}")
+    (out / "py.typed").write_text(PY_TYPED, encoding="utf-8")
+    for cache in out.rglob("__pycache__"):
+        shutil.rmtree(cache)
+    return out
+
+
+def _differences(left: Path, right: Path) -> list[str]:
+    """Paths (relative to ``left``) that differ, or exist on one side only."""
+    diffs: list[str] = []
+
+    def walk(cmp: filecmp.dircmp[str], prefix: str) -> None:
+        for name in cmp.left_only + cmp.right_only + cmp.funny_files:
+            diffs.append(prefix + name)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        diffs.extend(prefix + name for name in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, prefix + name + "/")
+
+    walk(filecmp.dircmp(left, right, ignore=["__pycache__"]), "")
+    return sorted(diffs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only compare generated/ with a fresh generation")
+    args = parser.parse_args(argv)
+    try:
+        validate_spec()
+        with tempfile.TemporaryDirectory(prefix="wechatpay-generate-") as tmp:
+            fresh = generate_into(Path(tmp))
+            if args.check:
+                if not TARGET.is_dir():
+                    print(f"{TARGET.relative_to(ROOT)} is missing: run `make generate`", file=sys.stderr)
+                    return 1
+                diffs = _differences(fresh, TARGET)
+                if diffs:
+                    print("generated/ differs from what the spec produces (run `make generate`):", file=sys.stderr)
+                    for path in diffs:
+                        print(f"  {PACKAGE}/{path}", file=sys.stderr)
+                    return 1
+                print(f"{TARGET.relative_to(ROOT)} matches the spec")
+                return 0
+            TARGET.parent.mkdir(exist_ok=True)
+            staging = TARGET.parent / f".{PACKAGE}.old"
+            shutil.rmtree(staging, ignore_errors=True)
+            if TARGET.exists():
+                TARGET.rename(staging)
+            shutil.move(str(fresh), str(TARGET))
+            shutil.rmtree(staging, ignore_errors=True)
+    except GenerationError as exc:
+        print(f"make generate: {exc}", file=sys.stderr)
+        return 1
+    print(f"regenerated {TARGET.relative_to(ROOT)} from {SPEC.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
