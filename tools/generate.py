@@ -38,24 +38,24 @@ def _tool_env() -> dict[str, str]:
     return env
 
 
-def validate_spec() -> None:
+def validate_spec(spec: Path) -> None:
     """Validate the contract with openapi-spec-validator before anything is generated."""
     from openapi_spec_validator import validate
     from openapi_spec_validator.readers import read_from_filename
 
-    spec, _ = read_from_filename(str(SPEC))
     try:
-        validate(spec)
-    except Exception as exc:  # the validator raises several unrelated types; all mean "invalid spec"
-        raise GenerationError(f"{SPEC.relative_to(ROOT)} is not a valid OpenAPI document:\n{exc}") from exc
+        document, _ = read_from_filename(str(spec))
+        validate(document)
+    except Exception as exc:  # reader and validator raise several unrelated types; all mean "invalid spec"
+        raise GenerationError(f"{spec} is not a valid OpenAPI document:\n{exc}") from exc
 
 
-def generate_into(workdir: Path) -> Path:
+def generate_into(workdir: Path, spec: Path) -> Path:
     """Run openapi-python-client into ``workdir`` and return the generated package folder."""
     out = workdir / PACKAGE
     cmd = [
         sys.executable, "-m", "openapi_python_client", "generate",
-        "--path", str(SPEC),
+        "--path", str(spec),
         "--config", str(CONFIG),
         "--meta", "none",
         "--fail-on-warning",
@@ -89,34 +89,38 @@ def _differences(left: Path, right: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only compare generated/ with a fresh generation")
+    parser.add_argument("--spec", type=Path, default=SPEC, help="the contract (default: %(default)s)")
+    parser.add_argument("--target", type=Path, default=TARGET, help="the package folder (default: %(default)s)")
     args = parser.parse_args(argv)
+    spec: Path = args.spec.resolve()
+    target: Path = args.target.resolve()
     try:
-        validate_spec()
+        validate_spec(spec)
         with tempfile.TemporaryDirectory(prefix="wechatpay-generate-") as tmp:
-            fresh = generate_into(Path(tmp))
+            fresh = generate_into(Path(tmp), spec)
             if args.check:
-                if not TARGET.is_dir():
-                    print(f"{TARGET.relative_to(ROOT)} is missing: run `make generate`", file=sys.stderr)
+                if not target.is_dir():
+                    print(f"{target} is missing: run `make generate`", file=sys.stderr)
                     return 1
-                diffs = _differences(fresh, TARGET)
+                diffs = _differences(fresh, target)
                 if diffs:
                     print("generated/ differs from what the spec produces (run `make generate`):", file=sys.stderr)
                     for path in diffs:
                         print(f"  {PACKAGE}/{path}", file=sys.stderr)
                     return 1
-                print(f"{TARGET.relative_to(ROOT)} matches the spec")
+                print(f"{target} matches {spec.name}")
                 return 0
-            TARGET.parent.mkdir(exist_ok=True)
-            staging = TARGET.parent / f".{PACKAGE}.old"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = target.parent / f".{target.name}.old"
             shutil.rmtree(staging, ignore_errors=True)
-            if TARGET.exists():
-                TARGET.rename(staging)
-            shutil.move(str(fresh), str(TARGET))
+            if target.exists():
+                target.rename(staging)
+            shutil.move(str(fresh), str(target))
             shutil.rmtree(staging, ignore_errors=True)
     except GenerationError as exc:
         print(f"make generate: {exc}", file=sys.stderr)
         return 1
-    print(f"regenerated {TARGET.relative_to(ROOT)} from {SPEC.relative_to(ROOT)}")
+    print(f"regenerated {target} from {spec.name}")
     return 0
 
 

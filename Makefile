@@ -1,0 +1,80 @@
+# Two entry points for a fresh machine: `make demo` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+INSTALLED := $(VENV)/.installed
+SPEC_TOOLS := openapi/node_modules/.installed
+TS_TOOLS := interop/typescript/node_modules/.installed
+HANDWRITTEN := auth_plugin client emulator tests tools bench
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install demo test check generate check-generated lint-spec lint typecheck pytest interop bench constraints clean
+
+help:
+	@echo "make demo   - set up, then sync an order against the embedded emulator"
+	@echo "make test   - set up, then every check CI runs"
+	@echo "make generate | check-generated | lint-spec | lint | typecheck | pytest | interop | bench"
+
+$(INSTALLED): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[emulator,dev,bench]'
+	touch $@
+
+$(SPEC_TOOLS): openapi/package-lock.json
+	cd openapi && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(TS_TOOLS): interop/typescript/package-lock.json
+	cd interop/typescript && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(INSTALLED)
+
+demo: $(INSTALLED)
+	$(PY) -m wechatpay_payscore_client.demo
+
+test: check
+
+check: check-generated lint-spec lint typecheck pytest interop
+	@echo "make test: every check passed"
+
+# Rebuild generated/ from the contract (the pinned ruff beside $(PY) serves the generator's post-hooks).
+generate: $(INSTALLED)
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) tools/generate.py
+
+check-generated: $(INSTALLED)
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) tools/generate.py --check
+
+lint-spec: $(INSTALLED) $(SPEC_TOOLS)
+	$(PY) tools/lint_spec.py
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check $(HANDWRITTEN)
+	$(BIN)/ruff format --check $(HANDWRITTEN)
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy generated auth_plugin client emulator tests tools bench
+
+pytest: $(INSTALLED)
+	$(BIN)/pytest --cov --cov-report=term
+	$(BIN)/coverage report --include='auth_plugin/*' --fail-under=100 --skip-covered
+
+interop: $(INSTALLED) $(TS_TOOLS)
+	cd interop/typescript && npm run --silent check-generated && PYTHON="$(abspath $(PY))" npm test
+
+bench: $(INSTALLED)
+	$(PY) -m bench
+
+constraints: $(INSTALLED)
+	{ head -2 constraints.txt; $(PY) -m pip freeze --exclude-editable | grep -v '^-e'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf $(VENV) openapi/node_modules interop/typescript/node_modules interop/typescript/dist .mypy_cache .ruff_cache .pytest_cache .coverage

@@ -1,0 +1,223 @@
+"""The OpenAPI contract, read at run time: operations, their path templates and compiled JSON Schema validators.
+
+The package carries `contract/payscore-acquiringbank.yaml` (a link to `openapi/` in the repository, a copy in the
+installed wheel), so validation uses the same rules as the emulator and the spec reviewers read: there is no second,
+hand-copied list of rules here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import posixpath
+import re
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+import jsonschema_rs
+import yaml
+
+__all__ = ["FORMAT_CHECKERS", "Contract", "Operation", "Parameter", "load_contract", "paid_time_is_valid"]
+
+CONTRACT_FILE = "payscore-acquiringbank.yaml"
+_TEMPLATE_PARAM = re.compile(r"\{([^{}/]+)\}")
+
+
+def paid_time_is_valid(value: str) -> bool:
+    """Format `wechatpay-paid-time`: `yyyyMMddHHmmss` or `yyyyMMdd` naming a moment that exists in the calendar.
+
+    The spec's `pattern` already bounds each field (month 01-12, hour 00-23, ...); this adds what a regular
+    expression cannot say: the day must exist in that month of that year (no 30 February; 29 February only in a
+    leap year).
+    """
+    if len(value) not in (8, 14) or not value.isascii() or not value.isdigit():
+        return False
+    try:
+        datetime.datetime(
+            int(value[0:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[8:10] or 0),
+            int(value[10:12] or 0),
+            int(value[12:14] or 0),
+        )
+    except ValueError:
+        return False
+    return True
+
+
+# Formats the contract names beyond JSON Schema's own, with the checker that gives each its meaning.
+FORMAT_CHECKERS = {"wechatpay-paid-time": paid_time_is_valid}
+
+
+def _compile(schema: Mapping[str, Any], components: Mapping[str, Any]) -> jsonschema_rs.Validator:
+    # `$ref`s in the spec point at `#/components/...`: give the validator a root that has them.
+    root = {**schema, "components": components}
+    return jsonschema_rs.Draft202012Validator(root, formats=FORMAT_CHECKERS, validate_formats=True)
+
+
+@attrs.frozen
+class Parameter:
+    """A declared path, query or header parameter with its compiled schema."""
+
+    name: str
+    location: str
+    required: bool
+    schema: Mapping[str, Any]
+    validator: jsonschema_rs.Validator = attrs.field(repr=False, eq=False)
+
+
+@attrs.frozen
+class Operation:
+    """One operation of the contract: `method` + `path` template, its parameters, body schema and answers."""
+
+    operation_id: str
+    method: str
+    path: str
+    parameters: tuple[Parameter, ...]
+    body_required: bool
+    body_validator: jsonschema_rs.Validator | None = attrs.field(repr=False, eq=False)
+    statuses: frozenset[int]
+    path_regex: re.Pattern[str] = attrs.field(repr=False, eq=False)
+
+    @property
+    def success_statuses(self) -> frozenset[int]:
+        """The declared 2xx answers: the only ones a call may return as success."""
+        return frozenset(status for status in self.statuses if 200 <= status < 300)
+
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
+
+    def dot_segment_targets(self) -> list[tuple[Parameter, str, re.Pattern[str]]]:
+        """For each path parameter, the paths a `.` or `..` value turns this operation into.
+
+        RFC 3986 removes dot segments, and httpx does it while building the URL, so `out_order_no=".."` silently
+        retargets the call to another path. Knowing those paths lets the validator name the parameter instead of
+        reporting an unknown path.
+        """
+        targets = []
+        for parameter in self.path_parameters():
+            for dots in (".", ".."):
+                path = self.path.replace("{" + parameter.name + "}", dots)
+                normalized = posixpath.normpath(path)
+                if path.endswith("/") and not normalized.endswith("/"):
+                    normalized += "/"
+                targets.append((parameter, dots, _template_regex(normalized)))
+        return targets
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = _TEMPLATE_PARAM.split(template)
+    # split() alternates literal text and parameter names
+    pattern = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{_group(part)}>[^/]*)" for index, part in enumerate(parts)
+    )
+    return re.compile(pattern)
+
+
+def _group(name: str) -> str:
+    return re.sub(r"\W", "_", name)
+
+
+@attrs.frozen
+class Contract:
+    """The operations and component schemas of the contract, ready to validate requests and error bodies."""
+
+    title: str
+    version: str
+    servers: tuple[str, ...]
+    operations: tuple[Operation, ...]
+    error_validator: jsonschema_rs.Validator = attrs.field(repr=False, eq=False)
+
+    def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
+        """The operation answering `method` on the raw (still percent-encoded) `path`, with its raw path values."""
+        for operation in self.operations:
+            if operation.method != method.upper():
+                continue
+            found = operation.path_regex.fullmatch(path)
+            if found is not None:
+                values = {p.name: found.group(_group(p.name)) for p in operation.path_parameters()}
+                return operation, values
+        return None
+
+    def operation(self, operation_id: str) -> Operation:
+        for operation in self.operations:
+            if operation.operation_id == operation_id:
+                return operation
+        raise KeyError(operation_id)
+
+
+def _resolve(node: Any, document: Mapping[str, Any]) -> Any:
+    """Follow a local `$ref` (`#/components/...`) to the object it names."""
+    while isinstance(node, Mapping) and "$ref" in node:
+        target: Any = document
+        for token in str(node["$ref"]).removeprefix("#/").split("/"):
+            target = target[token.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+def _operations(document: Mapping[str, Any]) -> tuple[Operation, ...]:
+    components = document.get("components", {})
+    operations = []
+    for path, item in document.get("paths", {}).items():
+        shared = item.get("parameters", [])
+        for method in ("get", "put", "post", "delete", "patch"):
+            spec = item.get(method)
+            if spec is None:
+                continue
+            parameters = []
+            for raw in [*shared, *spec.get("parameters", [])]:
+                parameter = _resolve(raw, document)
+                schema = parameter.get("schema", {})
+                parameters.append(
+                    Parameter(
+                        name=parameter["name"],
+                        location=parameter["in"],
+                        required=bool(parameter.get("required", False)),
+                        schema=schema,
+                        validator=_compile(schema, components),
+                    )
+                )
+            body = _resolve(spec.get("requestBody"), document)
+            body_validator = None
+            if body is not None:
+                schema = body["content"]["application/json"]["schema"]
+                body_validator = _compile(schema, components)
+            operations.append(
+                Operation(
+                    operation_id=spec["operationId"],
+                    method=method.upper(),
+                    path=path,
+                    parameters=tuple(parameters),
+                    body_required=bool(body and body.get("required", False)),
+                    body_validator=body_validator,
+                    statuses=frozenset(int(status) for status in spec.get("responses", {}) if status.isdigit()),
+                    path_regex=_template_regex(path),
+                )
+            )
+    return tuple(operations)
+
+
+def contract_path() -> Path:
+    """Where the installed package keeps the contract."""
+    return Path(str(resources.files(__package__ or "wechatpay_payscore_client") / "contract" / CONTRACT_FILE))
+
+
+@functools.cache
+def load_contract(path: Path | None = None) -> Contract:
+    """Parse the contract once per process (at `create_client()`, never per request)."""
+    source = path or contract_path()
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    document = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    components = document.get("components", {})
+    return Contract(
+        title=document["info"]["title"],
+        version=document["info"]["version"],
+        servers=tuple(server["url"] for server in document.get("servers", [])),
+        operations=_operations(document),
+        error_validator=_compile({"$ref": "#/components/schemas/ErrorResponse"}, components),
+    )

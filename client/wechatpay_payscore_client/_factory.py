@@ -1,0 +1,243 @@
+"""`create_client()`: the one documented way to build a ready client.
+
+It returns the generated `Client` (a subclass of it, so every generated function accepts it) whose httpx clients,
+sync and async alike, validate each request against the contract, sign it, verify WeChat Pay's answer, type every
+failure, time out, and, when asked to, retry safely.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable, Mapping
+from importlib import metadata
+from typing import Any
+
+import attrs
+import httpx
+from wechatpay_auth import (
+    ConfigurationError,
+    PrivateKeySource,
+    PublicKeySource,
+    WechatPayAuth,
+    default_clock,
+    default_nonce,
+)
+from wechatpay_payscore import Client
+
+from ._contract import load_contract
+from ._contract_auth import ContractAuth, OutcomeLedger
+from ._transport import NO_RETRY, AsyncRetryingTransport, RetryingTransport, RetryPolicy
+
+__all__ = [
+    "BACKUP_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "PRIMARY_BASE_URL",
+    "WechatPayClient",
+    "create_client",
+    "user_agent",
+]
+
+PRIMARY_BASE_URL = "https://api.mch.weixin.qq.com"
+BACKUP_BASE_URL = "https://api2.mch.weixin.qq.com"
+# Seconds, not minutes: a payment call that hangs holds up the caller's own request. Reads get the longest share.
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+
+def user_agent() -> str:
+    """`User-Agent` naming this package, its version and the platform (WeChat Pay refuses requests without one)."""
+    try:
+        version = metadata.version("wechatpay-payscore")
+    except metadata.PackageNotFoundError:  # pragma: no cover - only when run from a bare source tree
+        version = "0"
+    return (
+        f"wechatpay-payscore-python/{version} httpx/{httpx.__version__} "
+        f"{platform.python_implementation()}/{platform.python_version()} ({platform.system()})"
+    )
+
+
+@attrs.frozen
+class _Pipeline:
+    """What every httpx client of a `WechatPayClient` is built with."""
+
+    auth: ContractAuth
+    policy: RetryPolicy
+    backup_base_url: str | None
+    limits: httpx.Limits
+    transport: httpx.BaseTransport | None
+    async_transport: httpx.AsyncBaseTransport | None
+    sleep: Callable[[float], None] | None
+    async_sleep: Callable[[float], Any] | None
+    event_hooks: Mapping[str, list[Callable[..., Any]]] | None
+    async_event_hooks: Mapping[str, list[Callable[..., Any]]] | None
+
+    def sync_transport(self, verify: Any) -> RetryingTransport:
+        inner = self.transport or httpx.HTTPTransport(verify=verify, limits=self.limits)
+        extra: dict[str, Any] = {"sleep": self.sleep} if self.sleep else {}
+        return RetryingTransport(
+            inner,
+            policy=self.policy,
+            resign=self.auth.sign_request,
+            backup_base_url=self.backup_base_url,
+            on_outcome_unknown=self.auth.ledger.mark_unknown,
+            **extra,
+        )
+
+    def async_transport_(self, verify: Any) -> AsyncRetryingTransport:
+        inner = self.async_transport or httpx.AsyncHTTPTransport(verify=verify, limits=self.limits)
+        extra: dict[str, Any] = {"sleep": self.async_sleep} if self.async_sleep else {}
+        return AsyncRetryingTransport(
+            inner,
+            policy=self.policy,
+            resign=self.auth.sign_request,
+            backup_base_url=self.backup_base_url,
+            on_outcome_unknown=self.auth.ledger.mark_unknown,
+            **extra,
+        )
+
+
+@attrs.define
+class WechatPayClient(Client):
+    """The generated `Client`, whose httpx clients carry the contract checks, signing, verification and retries.
+
+    Its copies (`with_headers`, `with_timeout`, ...) keep all of that: the pipeline is part of the client, not of
+    one httpx client.
+    """
+
+    _pipeline: _Pipeline = attrs.field(kw_only=True, alias="pipeline", repr=False)
+
+    def get_httpx_client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(
+                base_url=self._base_url,
+                cookies=self._cookies,
+                headers=self._headers,
+                timeout=self._timeout,
+                follow_redirects=False,
+                auth=self._pipeline.auth,
+                transport=self._pipeline.sync_transport(self._verify_ssl),
+                event_hooks=dict(self._pipeline.event_hooks or {}),
+            )
+        return self._client
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        if self._async_client is None:
+            self._async_client = httpx.AsyncClient(
+                base_url=self._base_url,
+                cookies=self._cookies,
+                headers=self._headers,
+                timeout=self._timeout,
+                follow_redirects=False,
+                auth=self._pipeline.auth,
+                transport=self._pipeline.async_transport_(self._verify_ssl),
+                event_hooks=dict(self._pipeline.async_event_hooks or {}),
+            )
+        return self._async_client
+
+    def close(self) -> None:
+        """Close the sync connection pool (the async one is closed by `aclose()` or `async with`)."""
+        if self._client is not None:
+            self._client.close()
+
+    async def aclose(self) -> None:
+        if self._async_client is not None:
+            await self._async_client.aclose()
+
+
+def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
+    if value is None:
+        raise ConfigurationError("timeout=None would let a call hang forever; give a number of seconds")
+    if isinstance(value, httpx.Timeout):
+        if None in (value.connect, value.read, value.write, value.pool):
+            raise ConfigurationError(f"every part of the timeout must be finite, got {value!r}")
+        return value
+    if value <= 0:
+        raise ConfigurationError(f"timeout must be a positive number of seconds, got {value!r}")
+    return httpx.Timeout(value)
+
+
+def _base_url(name: str, value: str) -> str:
+    url = httpx.URL(value)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(f"{name} must be an http(s) URL such as {PRIMARY_BASE_URL!r}, got {value!r}")
+    if url.query or url.fragment:
+        raise ConfigurationError(f"{name} must not carry a query or fragment, got {value!r}")
+    return str(url).rstrip("/")
+
+
+def create_client(
+    *,
+    mchid: str,
+    serial_no: str,
+    private_key: PrivateKeySource,
+    wechatpay_public_keys: Mapping[str, PublicKeySource],
+    private_key_password: str | bytes | None = None,
+    base_url: str = PRIMARY_BASE_URL,
+    backup_base_url: str | None = None,
+    timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+    retry: RetryPolicy | None = None,
+    raise_on_api_error: bool = True,
+    headers: Mapping[str, str] | None = None,
+    limits: httpx.Limits | None = None,
+    verify: Any = True,
+    transport: httpx.BaseTransport | None = None,
+    async_transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], float] | None = None,
+    nonce: Callable[[], str] | None = None,
+    sleep: Callable[[float], None] | None = None,
+    async_sleep: Callable[[float], Any] | None = None,
+    event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+    async_event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+) -> WechatPayClient:
+    """Build the generated `Client`, ready for `sync_service_order.sync_detailed(...)` and `asyncio_detailed(...)`.
+
+    Keys are parsed once, here: `private_key` and the values of `wechatpay_public_keys` may be paths, PEM text or
+    bytes, or key objects; `wechatpay_public_keys` maps each `Wechatpay-Serial` (a `PUB_KEY_ID_…` public key id
+    and/or an upper-case hex platform certificate serial) to its public key or certificate.
+
+    - Every request is checked against the contract before it is signed; a violation raises
+      `RequestValidationError` naming the field, the value and the rule, and nothing is sent.
+    - Every answer's signature is verified; every non-2xx answer raises a `WechatPayAPIError` subclass (set
+      `raise_on_api_error=False` to get the generated `Response` for the error bodies the generated parser can read).
+    - `timeout` (seconds or an `httpx.Timeout`, finite) applies to every call; `retry` (a `RetryPolicy`) is opt-in.
+    - `backup_base_url` (e.g. `BACKUP_BASE_URL`) is where retries go once the primary host could not be reached.
+    - `event_hooks` / `async_event_hooks` are httpx event hooks; a "request" hook sees the signed request.
+    - `transport`, `async_transport`, `clock`, `nonce`, `sleep` and `async_sleep` are for tests.
+    """
+    signer = WechatPayAuth(
+        mchid=mchid,
+        serial_no=serial_no,
+        private_key=private_key,
+        private_key_password=private_key_password,
+        wechatpay_public_keys=wechatpay_public_keys,
+        clock=clock or default_clock,
+        nonce=nonce or default_nonce,
+    )
+    url = _base_url("base_url", base_url)
+    backup = _base_url("backup_base_url", backup_base_url) if backup_base_url else None
+    auth = ContractAuth(
+        signer,
+        load_contract(),
+        base_path=httpx.URL(url).path,
+        raise_on_api_error=raise_on_api_error,
+        ledger=OutcomeLedger(),
+    )
+    pipeline = _Pipeline(
+        auth=auth,
+        policy=retry or NO_RETRY,
+        backup_base_url=backup,
+        limits=limits or httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        transport=transport,
+        async_transport=async_transport,
+        sleep=sleep,
+        async_sleep=async_sleep,
+        event_hooks=event_hooks,
+        async_event_hooks=async_event_hooks,
+    )
+    return WechatPayClient(
+        base_url=url,
+        headers={"Accept": "application/json", "User-Agent": user_agent(), **dict(headers or {})},
+        timeout=_timeout(timeout),
+        verify_ssl=verify,
+        raise_on_unexpected_status=True,
+        pipeline=pipeline,
+    )

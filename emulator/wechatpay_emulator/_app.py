@@ -1,0 +1,364 @@
+"""The ASGI app: WeChat Pay's sync endpoint, and the `/_emulator/...` control surface beside it.
+
+Order of checks for an API request (first failure answers; WeChat Pay's gateway checks headers and the signature
+before any business logic):
+
+1. the body is read, capped at `body_limit` (64 KiB by default): beyond it `400 INVALID_REQUEST` and the connection
+   is closed (a 400 rather than a 413, because the contract declares no 413 and clients generated from it handle 400);
+2. the path and method must be an operation of the contract, else `404 NOT_FOUND`;
+3. an injected fault for this request takes effect (latency, 429, 500, HTML 502, drop) — see `Fault`;
+4. `Accept` and `User-Agent` present, else `400 INVALID_REQUEST`;
+5. the signature: `Authorization` parsed (any field order) else `401 SIGN_ERROR`; unknown `mchid` is `403 NO_AUTH`;
+   unknown `serial_no`, a timestamp more than 300 s off, or a signature that does not verify over the raw target and
+   raw body is `401 SIGN_ERROR` with `detail.sign_information`;
+6. the contract (openapi-core): `400 PARAM_ERROR` with `detail` {field, value, issue, location};
+7. the order state machine: `204`, or `ORDER_NOT_EXIST` / `INVALID_REQUEST` / `ORDER_DONE` / `ORDER_CANCELED` /
+   `INVALID_ORDER_STATE`.
+
+Every answer except the injected HTML 502 and a dropped connection is signed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import anyio
+import attrs
+from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from ._config import TIMESTAMP_TOLERANCE, EmulatorConfig
+from ._errors import ConnectionDropped, ControlError, InvalidOrderError, SignatureError, UnknownOrderError
+from ._faults import AFTER_APPLY, SIGNATURE, Fault, FaultBoard, FaultKind
+from ._log import RequestLog, RequestLogEntry
+from ._orders import Order, OrderStore, SyncRequest
+from ._responses import Answer, ResponseSigner, error_answer
+from ._signing import new_request_id, parse_authorization, request_message, sign_information, verify
+from ._validation import Contract
+
+__all__ = ["ABORT_EXTENSION", "EmulatorState", "build_app"]
+
+# The ASGI scope extension through which the emulator's own server lets the app cut a connection (see `_server`).
+ABORT_EXTENSION = "wechatpay_emulator.abort"
+_LOGGER = logging.getLogger("wechatpay_emulator")
+_BAD_GATEWAY_HTML = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
+    b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+
+
+class _Drop:
+    """Marker: answer nothing, cut the connection."""
+
+
+_DROP = _Drop()
+
+
+@attrs.frozen
+class EmulatorState:
+    """Everything the app reads and changes; shared with the `Emulator` Python API."""
+
+    config: EmulatorConfig
+    contract: Contract
+    orders: OrderStore
+    faults: FaultBoard
+    log: RequestLog
+    signer: ResponseSigner
+
+    def reset(self) -> None:
+        """Back to the configured orders, with no fault and an empty log."""
+        self.orders.replace_all(self.config.orders)
+        self.faults.clear()
+        self.log.clear()
+
+
+@attrs.define
+class _Exchange:
+    """One API request in flight."""
+
+    request_id: str
+    method: str
+    target: str
+    query: str
+    headers: list[tuple[str, str]]
+    header_map: Headers
+    body: bytes = b""
+    fault: Fault | None = None
+    signature_verified: bool | None = None
+
+
+class _SyncApi:
+    """The raw ASGI handler of the contract's operations (raw path, raw query and raw body are needed untouched)."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self._state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = self._state
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
+        raw_path = raw_path.split(b"?", 1)[0]
+        query: bytes = scope.get("query_string", b"")
+        raw_headers: list[tuple[bytes, bytes]] = list(scope["headers"])
+        exchange = _Exchange(
+            request_id=new_request_id(),
+            method=scope["method"],
+            target=raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else ""),
+            query=query.decode("latin-1"),
+            headers=[(key.decode("latin-1"), value.decode("latin-1")) for key, value in raw_headers],
+            header_map=Headers(raw=raw_headers),
+        )
+        body, oversized = await self._read_body(receive, exchange.header_map)
+        if body is None:
+            self._record(exchange, None, None)
+            return
+        exchange.body = body
+        route = state.contract.match(exchange.method, raw_path)
+        result: Answer | _Drop
+        if oversized:
+            limit = state.config.body_limit
+            answer = error_answer(400, "INVALID_REQUEST", f"请求体超过 {limit} 字节的上限")
+            result = attrs.evolve(answer, headers=(*answer.headers, ("connection", "close")))
+        elif route is None:
+            result = error_answer(404, "NOT_FOUND", "请求的资源不存在")
+        else:
+            exchange.fault = state.faults.take(route.path_params.get("out_order_no"))
+            result = await self._process(exchange, route)
+        if isinstance(result, _Drop):
+            await self._drop(scope, exchange)
+            return
+        await self._send(send, exchange, result)
+
+    async def _read_body(self, receive: Receive, headers: Headers) -> tuple[bytes | None, bool]:
+        limit = self._state.config.body_limit
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return b"", True
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None, False
+            chunk: bytes = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                return b"".join(chunks), True
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks), False
+
+    async def _process(self, exchange: _Exchange, route: Any) -> Answer | _Drop:
+        fault = exchange.fault
+        kind = None if fault is None else fault.kind
+        if fault is not None and kind is FaultKind.LATENCY:
+            await anyio.sleep(fault.seconds)
+        elif fault is not None and kind is FaultKind.RATE_LIMITED:
+            answer = error_answer(429, "FREQUENCY_LIMITED", "频率超限")
+            if fault.retry_after is not None:
+                answer = attrs.evolve(answer, headers=(*answer.headers, ("retry-after", str(fault.retry_after))))
+            return answer
+        elif kind is FaultKind.SYSTEM_ERROR:
+            return error_answer(500, "SYSTEM_ERROR", "系统错误")
+        elif kind is FaultKind.HTML_502:
+            return Answer(502, _BAD_GATEWAY_HTML, (("content-type", "text/html"),), signed=False)
+        elif kind is FaultKind.DROP_CONNECTION:
+            return _DROP
+        try:
+            answer = self._checked(exchange, route)
+        except Exception:  # noqa: BLE001 - an emulator bug must still answer like WeChat Pay (signed 500), not crash
+            _LOGGER.exception("request %s failed inside the emulator", exchange.request_id)
+            answer = error_answer(500, "SYSTEM_ERROR", "系统错误")
+        if kind is FaultKind.APPLY_THEN_DROP:
+            return _DROP
+        if kind is FaultKind.APPLY_THEN_500:
+            return error_answer(500, "SYSTEM_ERROR", "系统错误")
+        return answer
+
+    def _checked(self, exchange: _Exchange, route: Any) -> Answer:
+        state = self._state
+        config = state.config
+        headers = exchange.header_map
+        if not headers.get("accept") or not headers.get("user-agent"):
+            return error_answer(400, "INVALID_REQUEST", "Http头缺少Accept或User-Agent")
+        authorization = headers.get("authorization")
+        if not authorization:
+            return error_answer(401, "SIGN_ERROR", "Http头Authorization值为空")
+        try:
+            fields = parse_authorization(authorization)
+        except SignatureError as exc:
+            return error_answer(401, "SIGN_ERROR", f"Http头Authorization值格式错误: {exc}")
+        if fields.mchid != config.mchid:
+            return error_answer(403, "NO_AUTH", "商户无权限")
+        message = request_message(exchange.method, exchange.target, fields.timestamp, fields.nonce_str, exchange.body)
+        echo = {"sign_information": sign_information(exchange.method, exchange.target, message)}
+        exchange.signature_verified = False
+        if fields.serial_no != config.merchant_serial:
+            return error_answer(401, "SIGN_ERROR", "商户证书序列号有误", echo)
+        if not fields.timestamp.isdigit() or abs(int(fields.timestamp) - config.now()) > TIMESTAMP_TOLERANCE:
+            return error_answer(401, "SIGN_ERROR", "时间戳超出有效范围", echo)
+        if not verify(config.merchant_public_key, message, fields.signature):
+            return error_answer(401, "SIGN_ERROR", "签名错误", echo)
+        exchange.signature_verified = True
+        problem = state.contract.validate(route, exchange.headers, exchange.query, exchange.body)
+        if problem is not None:
+            return error_answer(400, "PARAM_ERROR", "参数错误", problem.detail())
+        document = json.loads(exchange.body)
+        refusal = state.orders.sync(
+            SyncRequest(
+                mchid=fields.mchid,
+                out_order_no=route.path_params["out_order_no"],
+                service_id=document["service_id"],
+                sub_mchid=document["sub_mchid"],
+                channel_id=document.get("channel_id"),
+                paid_time=document["detail"]["paid_time"],
+            )
+        )
+        if refusal is not None:
+            return error_answer(refusal.status, refusal.code, refusal.message)
+        # WeChat Pay's 204 may carry a JSON content type with no body: clients must not parse it.
+        return Answer(204, b"", (("content-type", "application/json"),))
+
+    async def _send(self, send: Send, exchange: _Exchange, answer: Answer) -> None:
+        headers = list(answer.headers)
+        if answer.status != 204:
+            headers.append(("content-length", str(len(answer.body))))
+        if answer.signed:
+            tamper = exchange.fault.kind if exchange.fault is not None and exchange.fault.kind in SIGNATURE else None
+            requested = exchange.header_map.get("wechatpay-serial")
+            headers = [*self._state.signer.headers(exchange.request_id, answer.body, requested, tamper), *headers]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [(key.encode("latin-1"), value.encode("latin-1")) for key, value in headers],
+            }
+        )
+        await send({"type": "http.response.body", "body": answer.body})
+        self._record(exchange, answer.status, answer.code)
+
+    async def _drop(self, scope: Scope, exchange: _Exchange) -> None:
+        self._record(exchange, None, None)
+        abort: Callable[[], None] | None = scope.get("extensions", {}).get(ABORT_EXTENSION)
+        if abort is None:
+            raise ConnectionDropped(f"fault {exchange.fault.kind if exchange.fault else ''} dropped the request")
+        abort()
+        # Let the server notice the lost connection before the app returns, so it does not try to answer.
+        await anyio.sleep(0)
+        await anyio.sleep(0)
+
+    def _record(self, exchange: _Exchange, status: int | None, code: str | None) -> None:
+        self._state.log.append(
+            RequestLogEntry(
+                request_id=exchange.request_id,
+                received_at=self._state.config.now(),
+                method=exchange.method,
+                target=exchange.target,
+                headers=tuple(exchange.headers),
+                body=exchange.body,
+                status=status,
+                code=code,
+                signature_verified=exchange.signature_verified,
+                fault=None if exchange.fault is None else exchange.fault.kind.value,
+            )
+        )
+
+
+def _control_error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def _json_body(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ControlError(f"the body is not JSON: {exc}") from exc
+
+
+def _control_routes(state: EmulatorState) -> list[Route]:
+    async def config(_: Request) -> Response:
+        return JSONResponse(state.config.public_material())
+
+    async def list_orders(_: Request) -> Response:
+        return JSONResponse({"orders": [order.to_json() for order in state.orders.all()]})
+
+    async def seed_orders(request: Request) -> Response:
+        data = await _json_body(request)
+        items = data if isinstance(data, list) else [data]
+        seeded = [state.orders.seed(Order.from_json(item)) for item in items]
+        return JSONResponse({"orders": [order.to_json() for order in seeded]}, status_code=201)
+
+    async def get_order(request: Request) -> Response:
+        order = state.orders.get(request.path_params["out_order_no"], request.query_params.get("mchid"))
+        return JSONResponse(order.to_json())
+
+    async def list_requests(_: Request) -> Response:
+        return JSONResponse({"requests": [entry.to_json() for entry in state.log.entries()]})
+
+    async def clear_requests(_: Request) -> Response:
+        state.log.clear()
+        return Response(status_code=204)
+
+    async def list_faults(_: Request) -> Response:
+        return JSONResponse({"faults": [entry.to_json() for entry in state.faults.active()]})
+
+    async def inject_fault(request: Request) -> Response:
+        data = await _json_body(request)
+        if not isinstance(data, Mapping):
+            raise ControlError("a fault must be a JSON object")
+        times = data.get("times", 1)
+        if times is not None and (isinstance(times, bool) or not isinstance(times, int)):
+            raise ControlError("times must be an integer or null")
+        out_order_no = data.get("out_order_no")
+        if out_order_no is not None and not isinstance(out_order_no, str):
+            raise ControlError("out_order_no must be a string or null")
+        fault_id = state.faults.inject(Fault.from_json(data), times=times, out_order_no=out_order_no)
+        return JSONResponse({"id": fault_id}, status_code=201)
+
+    async def clear_faults(_: Request) -> Response:
+        state.faults.clear()
+        return Response(status_code=204)
+
+    async def reset(_: Request) -> Response:
+        state.reset()
+        return Response(status_code=204)
+
+    return [
+        Route("/_emulator/config", config, methods=["GET"]),
+        Route("/_emulator/orders", list_orders, methods=["GET"]),
+        Route("/_emulator/orders", seed_orders, methods=["POST"]),
+        Route("/_emulator/orders/{out_order_no}", get_order, methods=["GET"]),
+        Route("/_emulator/requests", list_requests, methods=["GET"]),
+        Route("/_emulator/requests", clear_requests, methods=["DELETE"]),
+        Route("/_emulator/faults", list_faults, methods=["GET"]),
+        Route("/_emulator/faults", inject_fault, methods=["POST"]),
+        Route("/_emulator/faults", clear_faults, methods=["DELETE"]),
+        Route("/_emulator/reset", reset, methods=["POST"]),
+    ]
+
+
+async def _on_bad_control_input(_: Request, exc: Exception) -> Response:
+    return _control_error(400, str(exc))
+
+
+async def _on_unknown_order(_: Request, exc: Exception) -> Response:
+    return _control_error(404, f"no order {exc}")
+
+
+def build_app(state: EmulatorState) -> Starlette:
+    """The Starlette app: the control surface under `/_emulator/`, everything else to the WeChat Pay API."""
+    routes = [*_control_routes(state), Route("/{path:path}", _SyncApi(state))]
+    return Starlette(
+        routes=routes,
+        exception_handlers={
+            ControlError: _on_bad_control_input,
+            InvalidOrderError: _on_bad_control_input,
+            UnknownOrderError: _on_unknown_order,
+        },
+    )

@@ -1,0 +1,176 @@
+"""The emulator's identity and limits: which merchant it knows and which WeChat Pay keys it signs answers with."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+
+from . import demo
+from ._errors import ConfigError
+from ._keys import (
+    PrivateKeyInput,
+    PublicKeyInput,
+    certificate_serial,
+    load_certificate,
+    load_private_key,
+    load_public_key,
+    public_key_pem,
+    read_pem_file,
+)
+from ._orders import Order
+
+__all__ = ["DEFAULT_BODY_LIMIT", "TIMESTAMP_TOLERANCE", "EmulatorConfig", "system_clock"]
+
+# 64 KiB: a sync body is a few hundred bytes; anything near this is a client bug or an attack.
+DEFAULT_BODY_LIMIT = 64 * 1024
+# WeChat Pay refuses a request timestamp more than 5 minutes off.
+TIMESTAMP_TOLERANCE = 300
+_PUB_KEY_ID = re.compile(r"PUB_KEY_ID_[0-9]+")
+_HEX_SERIAL = re.compile(r"[0-9A-F]+")
+
+
+def system_clock() -> int:
+    """Unix time in seconds."""
+    return int(time.time())
+
+
+def _private_key_or_none(value: PrivateKeyInput | None) -> RSAPrivateKey | None:
+    return None if value is None else load_private_key(value)
+
+
+def _certificate_or_none(value: x509.Certificate | bytes | str | None) -> x509.Certificate | None:
+    return None if value is None else load_certificate(value)
+
+
+def _orders(value: tuple[Order, ...] | list[Order]) -> tuple[Order, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class EmulatorConfig:
+    """What the emulator knows: the merchant (mchid, API certificate serial, public key or certificate) and the
+    WeChat Pay side — a public key (`PUB_KEY_ID_…`), a platform certificate key (hex serial), or both, as during a
+    migration. Keys may be given as `cryptography` objects or PEM. Private keys never appear in `repr`.
+
+    `clock` (Unix seconds) signs answers and judges request timestamps: tests pass a fixed one instead of sleeping.
+    """
+
+    mchid: str
+    merchant_serial: str
+    merchant_public_key: RSAPublicKey = attrs.field(converter=load_public_key, repr=False)
+    wechatpay_private_key: RSAPrivateKey | None = attrs.field(
+        default=None, converter=_private_key_or_none, repr=False
+    )
+    wechatpay_key_id: str | None = None
+    platform_private_key: RSAPrivateKey | None = attrs.field(default=None, converter=_private_key_or_none, repr=False)
+    platform_serial: str | None = None
+    platform_certificate: x509.Certificate | None = attrs.field(
+        default=None, converter=_certificate_or_none, repr=False
+    )
+    clock: Callable[[], int] | None = None
+    body_limit: int = DEFAULT_BODY_LIMIT
+    orders: tuple[Order, ...] = attrs.field(default=(), converter=_orders)
+    demo_keys: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not self.mchid or not self.merchant_serial:
+            raise ConfigError("mchid and merchant_serial are required")
+        if (self.wechatpay_private_key is None) != (self.wechatpay_key_id is None):
+            raise ConfigError("the WeChat Pay public key needs both wechatpay_private_key and wechatpay_key_id")
+        if self.wechatpay_key_id is not None and not _PUB_KEY_ID.fullmatch(self.wechatpay_key_id):
+            raise ConfigError("wechatpay_key_id must look like PUB_KEY_ID_ followed by digits")
+        if self.platform_certificate is not None:
+            serial = certificate_serial(self.platform_certificate)
+            if self.platform_serial is None:
+                object.__setattr__(self, "platform_serial", serial)
+            elif self.platform_serial != serial:
+                raise ConfigError(f"platform_serial {self.platform_serial} is not the certificate's serial {serial}")
+        if (self.platform_private_key is None) != (self.platform_serial is None):
+            raise ConfigError("the platform certificate key needs both platform_private_key and platform_serial")
+        if self.platform_serial is not None and not _HEX_SERIAL.fullmatch(self.platform_serial):
+            raise ConfigError("platform_serial must be upper-case hexadecimal")
+        if self.wechatpay_private_key is None and self.platform_private_key is None:
+            raise ConfigError("configure a WeChat Pay public key, a platform certificate key, or both")
+        if (
+            self.platform_certificate is not None
+            and self.platform_private_key is not None
+            and public_key_pem(load_public_key(self.platform_certificate))
+            != public_key_pem(self.platform_private_key.public_key())
+        ):
+            raise ConfigError("the platform certificate does not belong to platform_private_key")
+        if self.body_limit < 1:
+            raise ConfigError("body_limit must be positive")
+
+    @classmethod
+    def demo(cls, **overrides: Any) -> EmulatorConfig:
+        """TEST ONLY: the built-in demo identity (public keys!) with the seed's example order; see `demo`."""
+        values: dict[str, Any] = {
+            "mchid": demo.DEMO_MCHID,
+            "merchant_serial": demo.DEMO_MERCHANT_SERIAL,
+            "merchant_public_key": demo.demo_merchant_public_key_path().read_bytes(),
+            "wechatpay_private_key": demo.demo_wechatpay_private_key_path().read_bytes(),
+            "wechatpay_key_id": demo.DEMO_WECHATPAY_PUBLIC_KEY_ID,
+            "platform_private_key": demo.demo_platform_private_key_path().read_bytes(),
+            "platform_certificate": demo.demo_platform_certificate_path().read_bytes(),
+            "orders": (demo.DEMO_ORDER,),
+            "demo_keys": True,
+        }
+        values.update(overrides)
+        return cls(**values)
+
+    @classmethod
+    def from_files(
+        cls,
+        *,
+        mchid: str,
+        merchant_serial: str,
+        merchant_public_key: str,
+        wechatpay_private_key: str | None = None,
+        wechatpay_key_id: str | None = None,
+        platform_private_key: str | None = None,
+        platform_serial: str | None = None,
+        platform_certificate: str | None = None,
+        **others: Any,
+    ) -> EmulatorConfig:
+        """A configuration whose keys and certificates are read from PEM files."""
+        return cls(
+            mchid=mchid,
+            merchant_serial=merchant_serial,
+            merchant_public_key=read_pem_file(merchant_public_key),
+            wechatpay_private_key=None if wechatpay_private_key is None else read_pem_file(wechatpay_private_key),
+            wechatpay_key_id=wechatpay_key_id,
+            platform_private_key=None if platform_private_key is None else read_pem_file(platform_private_key),
+            platform_serial=platform_serial,
+            platform_certificate=None if platform_certificate is None else read_pem_file(platform_certificate),
+            **others,
+        )
+
+    def now(self) -> int:
+        """The configured clock's time, Unix seconds."""
+        return (self.clock or system_clock)()
+
+    def public_material(self) -> dict[str, str | None]:
+        """What a client needs, as served by `GET /_emulator/config`; public keys and ids only."""
+        data: dict[str, str | None] = {
+            "mchid": self.mchid,
+            "merchant_serial_no": self.merchant_serial,
+            "wechatpay_public_key_id": self.wechatpay_key_id,
+            "wechatpay_public_key_pem": None
+            if self.wechatpay_private_key is None
+            else public_key_pem(self.wechatpay_private_key.public_key()),
+            "platform_serial": self.platform_serial,
+            "platform_certificate_pem": None
+            if self.platform_certificate is None
+            else self.platform_certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+        }
+        if self.demo_keys:
+            data["demo_merchant_private_key_path"] = str(demo.demo_merchant_private_key_path())
+        return data
+

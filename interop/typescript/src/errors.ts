@@ -1,0 +1,72 @@
+// One class per failed step of the response check, so callers (and tests) can tell a replayed answer from a
+// forged one without parsing messages. All share a base class for "treat this answer as not from WeChat Pay".
+
+/** The answer could not be shown to come from WeChat Pay; its status and body must not be trusted. */
+export class ResponseVerificationError extends Error {
+  constructor(
+    message: string,
+    /** WeChat Pay's Request-ID when the answer carried one: quote it to support. */
+    readonly requestId: string | null,
+  ) {
+    super(requestId === null ? message : `${message} (Request-ID ${requestId})`);
+    this.name = new.target.name;
+  }
+}
+
+/** Step 1: a Wechatpay-* header needed to verify is absent. */
+export class MissingSignatureHeaderError extends ResponseVerificationError {
+  constructor(
+    readonly missing: readonly string[],
+    requestId: string | null,
+  ) {
+    super(`response lacks ${missing.join(", ")}`, requestId);
+  }
+}
+
+/** Step 1: the answer claims a signature scheme this verifier does not implement. */
+export class UnsupportedSignatureTypeError extends ResponseVerificationError {
+  constructor(
+    readonly signatureType: string,
+    requestId: string | null,
+  ) {
+    super(`unsupported Wechatpay-Signature-Type ${JSON.stringify(signatureType)}`, requestId);
+  }
+}
+
+/** Step 2: Wechatpay-Timestamp is malformed or too far from local time (a possible replay). */
+export class StaleTimestampError extends ResponseVerificationError {
+  constructor(
+    readonly timestamp: string,
+    readonly nowSeconds: number,
+    requestId: string | null,
+  ) {
+    super(`Wechatpay-Timestamp ${JSON.stringify(timestamp)} is not within the allowed skew of ${nowSeconds}`, requestId);
+  }
+}
+
+/** Step 3: Wechatpay-Serial names no key we hold (key rotation or public-key migration not configured). */
+export class UnknownSerialError extends ResponseVerificationError {
+  constructor(
+    readonly serial: string,
+    requestId: string | null,
+  ) {
+    super(`no WeChat Pay key for Wechatpay-Serial ${JSON.stringify(serial)}`, requestId);
+  }
+}
+
+/**
+ * Step 4, special case: WeChat Pay's deliberate `WECHATPAY/SIGNTEST/` probe. Kept apart from a plain bad
+ * signature because the request may still have taken effect: reconcile (query the order) before any retry.
+ */
+export class SignatureProbeError extends ResponseVerificationError {
+  constructor(requestId: string | null) {
+    super("Wechatpay-Signature is a WECHATPAY/SIGNTEST/ probe; the outcome of the request is unknown", requestId);
+  }
+}
+
+/** Step 4: the signature is malformed or does not verify over TIMESTAMP\nNONCE\nBODY\n. */
+export class InvalidSignatureError extends ResponseVerificationError {
+  constructor(reason: string, requestId: string | null) {
+    super(`Wechatpay-Signature ${reason}`, requestId);
+  }
+}

@@ -1,0 +1,105 @@
+// End to end against the Python emulator: the generated types, openapi-fetch and the hand-written signer must
+// agree with a server that validates every request against the same contract. The tests run in order: the
+// first sync completes the seed order, the later ones rely on it being DONE.
+import assert from "node:assert/strict";
+import { createPublicKey } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { createPayScoreClient, type PayScoreClient, type PayScoreClientOptions } from "../src/client.js";
+import { clientOptionsForEmulator, fetchEmulatorConfig, type EmulatorConfig } from "../src/emulatorConfig.js";
+import { InvalidSignatureError, UnknownSerialError } from "../src/errors.js";
+import type { components } from "../src/generated/schema.js";
+import { startEmulator, type RunningEmulator } from "./emulatorProcess.js";
+import { testOnlyMerchantPublicKey } from "./vectors.js";
+
+type SyncRequest = components["schemas"]["SyncServiceOrderRequest"];
+
+const PATH = "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync";
+const SEED_ORDER = "1234323JKHDFE1243252";
+const SEED_BODY: SyncRequest = {
+  service_id: "2002000000000558128851361561536",
+  sub_mchid: "1900000109",
+  channel_id: "1230000109",
+  type: "Order_Paid",
+  detail: { paid_time: "20091225091210" },
+};
+
+describe("against the emulator", () => {
+  let emulator: RunningEmulator | undefined;
+  let config: EmulatorConfig;
+  let options: PayScoreClientOptions;
+  let client: PayScoreClient;
+
+  const sync = (body: SyncRequest, outOrderNo = SEED_ORDER, via: PayScoreClient = client) =>
+    via.POST(PATH, { params: { path: { out_order_no: outOrderNo } }, body });
+
+  before(async () => {
+    emulator = await startEmulator();
+    config = await fetchEmulatorConfig(emulator.baseUrl);
+    options = await clientOptionsForEmulator(emulator.baseUrl, config);
+    client = createPayScoreClient(options);
+  });
+
+  after(async () => {
+    await emulator?.stop();
+  });
+
+  test("syncs the seed order: a 204 whose signature verified", async () => {
+    const { data, error, response } = await sync(SEED_BODY);
+    assert.equal(response.status, 204, JSON.stringify(error));
+    assert.equal(data, undefined);
+    assert.equal(error, undefined);
+    assert.equal(response.headers.get("Wechatpay-Serial"), config.wechatpay_public_key_id);
+    assert.ok(response.headers.get("Request-ID"));
+  });
+
+  test("a second sync of the same order gets the typed ORDER_DONE error", async () => {
+    const { error, response } = await sync(SEED_BODY);
+    assert.equal(response.status, 400);
+    const code: string | undefined = error?.code;
+    assert.equal(code, "ORDER_DONE");
+  });
+
+  test("an impossible paid_time gets PARAM_ERROR naming the field", async () => {
+    const { error, response } = await sync({ ...SEED_BODY, detail: { paid_time: "20091325091210" } });
+    assert.equal(response.status, 400);
+    assert.equal(error?.code, "PARAM_ERROR");
+    assert.equal(error?.detail?.field, "/detail/paid_time");
+  });
+
+  test("a body the generated types forbid still reaches the server, and gets PARAM_ERROR", async () => {
+    // The cast is the point: the types stop this at compile time, the contract stops it at the server.
+    const untyped = { ...SEED_BODY, type: "Order_Refunded" } as unknown as SyncRequest;
+    const { error, response } = await sync(untyped);
+    assert.equal(response.status, 400);
+    assert.equal(error?.code, "PARAM_ERROR");
+  });
+
+  test("an order number with '|' is signed as sent (%7C): the server finds no order, not a bad signature", async () => {
+    const { error, response } = await sync(SEED_BODY, "NO|SUCH*ORDER");
+    assert.equal(response.status, 404, JSON.stringify(error));
+    assert.equal(error?.code, "ORDER_NOT_EXIST");
+  });
+
+  test("an answer checked against the wrong public key is rejected as forged", async () => {
+    const fooled = createPayScoreClient({
+      ...options,
+      // Any RSA key but WeChat Pay's: a forger would need WeChat Pay's private key to pass.
+      verifier: { keys: new Map([[config.wechatpay_public_key_id, testOnlyMerchantPublicKey]]) },
+    });
+    await assert.rejects(sync(SEED_BODY, SEED_ORDER, fooled), InvalidSignatureError);
+  });
+
+  test("without the Wechatpay-Serial request header the answer is signed with the platform certificate", async () => {
+    const { wechatpayPublicKeyId: _dropped, ...withoutPublicKeyMode } = options;
+    const platformMode = createPayScoreClient(withoutPublicKeyMode);
+    const { error, response } = await sync(SEED_BODY, SEED_ORDER, platformMode);
+    assert.equal(error?.code, "ORDER_DONE");
+    assert.equal(response.headers.get("Wechatpay-Serial"), config.platform_serial);
+
+    const publicKeyOnly = createPayScoreClient({
+      ...withoutPublicKeyMode,
+      verifier: { keys: new Map([[config.wechatpay_public_key_id, createPublicKey(config.wechatpay_public_key_pem)]]) },
+    });
+    await assert.rejects(sync(SEED_BODY, SEED_ORDER, publicKeyOnly), UnknownSerialError);
+  });
+});
