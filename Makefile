@@ -64,7 +64,7 @@ typecheck: $(INSTALLED)
 
 pytest: $(INSTALLED)
 	$(BIN)/pytest --cov --cov-report=term
-	$(BIN)/coverage report --include='auth_plugin/*' --fail-under=100 --skip-covered
+	$(BIN)/coverage report --include='*/auth_plugin/wechatpay_auth/*' --fail-under=100 --skip-covered
 
 interop: $(INSTALLED) $(TS_TOOLS)
 	cd interop/typescript && npm run --silent check-generated && PYTHON="$(abspath $(PY))" npm test

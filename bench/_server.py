@@ -147,6 +147,8 @@ async def _serve(state: State, reader: asyncio.StreamReader, writer: asyncio.Str
                 await writer.drain()
     except (ConnectionError, ValueError, asyncio.IncompleteReadError):
         return
+    except asyncio.CancelledError:
+        return  # shutting down: the connection is simply dropped
     finally:
         writer.close()
         with contextlib.suppress(Exception):

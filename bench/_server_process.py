@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -39,11 +40,12 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> ServerProcess:
-        self._process = subprocess.Popen(  # noqa: S603 - our own module, run by this interpreter
+        self._process = subprocess.Popen(
             [sys.executable, "-m", "bench._server"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            cwd=Path(__file__).resolve().parents[1],
         )
         assert self._process.stdout is not None
         line = self._process.stdout.readline()

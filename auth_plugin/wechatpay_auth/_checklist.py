@@ -32,6 +32,10 @@ _UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
 _RECONCILE = "the request may already have taken effect: query the order before any retry"
 
 
+def _seconds(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
 def check_response(
     request: httpx.Request, response: httpx.Response, public_keys: Mapping[str, RSAPublicKey], now: float
 ) -> Verification:
@@ -74,7 +78,7 @@ def check_response(
     if abs(skew) > MAX_SKEW_SECONDS:
         direction = "ahead of" if skew > 0 else "behind"
         raise ClockSkewError(
-            f"Wechatpay-Timestamp {timestamp} is {abs(skew):.0f} s {direction} local time {now:.0f} "
+            f"Wechatpay-Timestamp {timestamp} is {_seconds(abs(skew))} s {direction} local time {_seconds(now)} "
             f"(limit {MAX_SKEW_SECONDS} s): a replayed answer, or a local clock that needs synchronising",
             skew=skew,
             **context,

@@ -103,7 +103,9 @@ def main(out: TextIO | None = None) -> int:
                 return 1
             _show_request(stream, recorder.request)
             signed_by = _signed_by(recorder.response)
-            stream.write(f"  ← {int(response.status_code)} No Content, Request-ID {response.headers.get('Request-ID')}\n")
+            stream.write(
+                f"  ← {int(response.status_code)} No Content, Request-ID {response.headers.get('Request-ID')}\n"
+            )
             stream.write(f"    WeChat Pay's signature verified with key {signed_by}\n")
             after = emulator.order(order_no)
             stream.write(

@@ -29,24 +29,26 @@ import anyio
 import attrs
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.routing import Route as StarletteRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ._config import TIMESTAMP_TOLERANCE, EmulatorConfig
 from ._errors import ConnectionDropped, ControlError, InvalidOrderError, SignatureError, UnknownOrderError
-from ._faults import AFTER_APPLY, SIGNATURE, Fault, FaultBoard, FaultKind
-from ._log import RequestLog, RequestLogEntry
+from ._faults import SIGNATURE, Fault, FaultBoard, FaultKind
+from ._log import InFlight, RequestLog, RequestLogEntry
 from ._orders import Order, OrderStore, SyncRequest
 from ._responses import Answer, ResponseSigner, error_answer
 from ._signing import new_request_id, parse_authorization, request_message, sign_information, verify
-from ._validation import Contract
+from ._validation import Contract, Route
 
 __all__ = ["ABORT_EXTENSION", "EmulatorState", "build_app"]
 
 # The ASGI scope extension through which the emulator's own server lets the app cut a connection (see `_server`).
 ABORT_EXTENSION = "wechatpay_emulator.abort"
+CONTROL_PREFIX = "/_emulator/"
 _LOGGER = logging.getLogger("wechatpay_emulator")
 _BAD_GATEWAY_HTML = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
@@ -71,6 +73,7 @@ class EmulatorState:
     faults: FaultBoard
     log: RequestLog
     signer: ResponseSigner
+    in_flight: InFlight = attrs.field(factory=InFlight)
 
     def reset(self) -> None:
         """Back to the configured orders, with no fault and an empty log."""
@@ -101,6 +104,13 @@ class _SyncApi:
         self._state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._state.in_flight.enter()
+        try:
+            await self._handle(scope, receive, send)
+        finally:
+            self._state.in_flight.leave()
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = self._state
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
         raw_path = raw_path.split(b"?", 1)[0]
@@ -154,7 +164,7 @@ class _SyncApi:
             if not message.get("more_body", False):
                 return b"".join(chunks), False
 
-    async def _process(self, exchange: _Exchange, route: Any) -> Answer | _Drop:
+    async def _process(self, exchange: _Exchange, route: Route) -> Answer | _Drop:  # noqa: PLR0911 - one per fault
         fault = exchange.fault
         kind = None if fault is None else fault.kind
         if fault is not None and kind is FaultKind.LATENCY:
@@ -172,7 +182,7 @@ class _SyncApi:
             return _DROP
         try:
             answer = self._checked(exchange, route)
-        except Exception:  # noqa: BLE001 - an emulator bug must still answer like WeChat Pay (signed 500), not crash
+        except Exception:  # an emulator bug must still answer like WeChat Pay (signed 500), not crash
             _LOGGER.exception("request %s failed inside the emulator", exchange.request_id)
             answer = error_answer(500, "SYSTEM_ERROR", "系统错误")
         if kind is FaultKind.APPLY_THEN_DROP:
@@ -181,7 +191,7 @@ class _SyncApi:
             return error_answer(500, "SYSTEM_ERROR", "系统错误")
         return answer
 
-    def _checked(self, exchange: _Exchange, route: Any) -> Answer:
+    def _checked(self, exchange: _Exchange, route: Route) -> Answer:  # noqa: PLR0911 - one return per refusal, in order
         state = self._state
         config = state.config
         headers = exchange.header_map
@@ -233,6 +243,8 @@ class _SyncApi:
             tamper = exchange.fault.kind if exchange.fault is not None and exchange.fault.kind in SIGNATURE else None
             requested = exchange.header_map.get("wechatpay-serial")
             headers = [*self._state.signer.headers(exchange.request_id, answer.body, requested, tamper), *headers]
+        # Logged before sending: a client that has its answer must find the request in the log.
+        self._record(exchange, answer.status, answer.code)
         await send(
             {
                 "type": "http.response.start",
@@ -241,7 +253,6 @@ class _SyncApi:
             }
         )
         await send({"type": "http.response.body", "body": answer.body})
-        self._record(exchange, answer.status, answer.code)
 
     async def _drop(self, scope: Scope, exchange: _Exchange) -> None:
         self._record(exchange, None, None)
@@ -281,7 +292,7 @@ async def _json_body(request: Request) -> Any:
         raise ControlError(f"the body is not JSON: {exc}") from exc
 
 
-def _control_routes(state: EmulatorState) -> list[Route]:
+def _control_routes(state: EmulatorState) -> list[StarletteRoute]:
     async def config(_: Request) -> Response:
         return JSONResponse(state.config.public_material())
 
@@ -330,16 +341,16 @@ def _control_routes(state: EmulatorState) -> list[Route]:
         return Response(status_code=204)
 
     return [
-        Route("/_emulator/config", config, methods=["GET"]),
-        Route("/_emulator/orders", list_orders, methods=["GET"]),
-        Route("/_emulator/orders", seed_orders, methods=["POST"]),
-        Route("/_emulator/orders/{out_order_no}", get_order, methods=["GET"]),
-        Route("/_emulator/requests", list_requests, methods=["GET"]),
-        Route("/_emulator/requests", clear_requests, methods=["DELETE"]),
-        Route("/_emulator/faults", list_faults, methods=["GET"]),
-        Route("/_emulator/faults", inject_fault, methods=["POST"]),
-        Route("/_emulator/faults", clear_faults, methods=["DELETE"]),
-        Route("/_emulator/reset", reset, methods=["POST"]),
+        StarletteRoute("/_emulator/config", config, methods=["GET"]),
+        StarletteRoute("/_emulator/orders", list_orders, methods=["GET"]),
+        StarletteRoute("/_emulator/orders", seed_orders, methods=["POST"]),
+        StarletteRoute("/_emulator/orders/{out_order_no}", get_order, methods=["GET"]),
+        StarletteRoute("/_emulator/requests", list_requests, methods=["GET"]),
+        StarletteRoute("/_emulator/requests", clear_requests, methods=["DELETE"]),
+        StarletteRoute("/_emulator/faults", list_faults, methods=["GET"]),
+        StarletteRoute("/_emulator/faults", inject_fault, methods=["POST"]),
+        StarletteRoute("/_emulator/faults", clear_faults, methods=["DELETE"]),
+        StarletteRoute("/_emulator/reset", reset, methods=["POST"]),
     ]
 
 
@@ -348,14 +359,32 @@ async def _on_bad_control_input(_: Request, exc: Exception) -> Response:
 
 
 async def _on_unknown_order(_: Request, exc: Exception) -> Response:
-    return _control_error(404, f"no order {exc}")
+    return _control_error(404, f"no order {exc.args[0] if exc.args else exc}")
+
+
+class _ApiBeforeRouting:
+    """Sends every request outside `/_emulator/` to the API before Starlette's router sees it.
+
+    The router matches the percent-decoded path, where an order number like `ABC%0A` has become a line feed that
+    no route pattern matches; the API must see the raw target and answer in WeChat Pay's terms instead.
+    """
+
+    def __init__(self, app: ASGIApp, api: ASGIApp) -> None:
+        self._app = app
+        self._api = api
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not str(scope["path"]).startswith(CONTROL_PREFIX):
+            await self._api(scope, receive, send)
+        else:
+            await self._app(scope, receive, send)
 
 
 def build_app(state: EmulatorState) -> Starlette:
     """The Starlette app: the control surface under `/_emulator/`, everything else to the WeChat Pay API."""
-    routes = [*_control_routes(state), Route("/{path:path}", _SyncApi(state))]
     return Starlette(
-        routes=routes,
+        routes=_control_routes(state),
+        middleware=[Middleware(_ApiBeforeRouting, api=_SyncApi(state))],
         exception_handlers={
             ControlError: _on_bad_control_input,
             InvalidOrderError: _on_bad_control_input,

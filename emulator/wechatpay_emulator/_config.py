@@ -16,7 +16,6 @@ from . import demo
 from ._errors import ConfigError
 from ._keys import (
     PrivateKeyInput,
-    PublicKeyInput,
     certificate_serial,
     load_certificate,
     load_private_key,
@@ -65,9 +64,7 @@ class EmulatorConfig:
     mchid: str
     merchant_serial: str
     merchant_public_key: RSAPublicKey = attrs.field(converter=load_public_key, repr=False)
-    wechatpay_private_key: RSAPrivateKey | None = attrs.field(
-        default=None, converter=_private_key_or_none, repr=False
-    )
+    wechatpay_private_key: RSAPrivateKey | None = attrs.field(default=None, converter=_private_key_or_none, repr=False)
     wechatpay_key_id: str | None = None
     platform_private_key: RSAPrivateKey | None = attrs.field(default=None, converter=_private_key_or_none, repr=False)
     platform_serial: str | None = None
@@ -173,4 +170,3 @@ class EmulatorConfig:
         if self.demo_keys:
             data["demo_merchant_private_key_path"] = str(demo.demo_merchant_private_key_path())
         return data
-

@@ -120,7 +120,7 @@ class Fault:
         """A fault from `{"kind": ..., "seconds": ..., "retry_after": ...}`."""
         kind = data.get("kind")
         try:
-            fault_kind = FaultKind(kind)
+            fault_kind = FaultKind(str(kind))
         except ValueError:
             raise ControlError(f"unknown fault kind {kind!r}; one of {[k.value for k in FaultKind]}") from None
         if fault_kind is FaultKind.LATENCY:

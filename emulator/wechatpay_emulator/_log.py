@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["RequestLog", "RequestLogEntry"]
+__all__ = ["InFlight", "RequestLog", "RequestLogEntry"]
 
 
 @attrs.frozen(kw_only=True)
@@ -55,6 +55,37 @@ class RequestLogEntry:
             "signature_verified": self.signature_verified,
             "fault": self.fault,
         }
+
+
+class InFlight:
+    """Counts API requests being handled, so that a test can wait for stragglers (a request whose client gave up
+    on a slow answer is still processed to the end, as on WeChat Pay: its outcome is unknown, not void)."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._count = 0
+
+    @property
+    def count(self) -> int:
+        """Requests currently being handled."""
+        with self._condition:
+            return self._count
+
+    def enter(self) -> None:
+        """A request arrived."""
+        with self._condition:
+            self._count += 1
+
+    def leave(self) -> None:
+        """A request was answered, dropped or abandoned."""
+        with self._condition:
+            self._count -= 1
+            self._condition.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Block until no request is being handled; False if that did not happen within `timeout` seconds."""
+        with self._condition:
+            return self._condition.wait_for(lambda: self._count == 0, timeout=timeout)
 
 
 class RequestLog:

@@ -153,7 +153,7 @@ class OrderStore:
                 or request.sub_mchid != order.sub_mchid
                 or (request.channel_id is not None and request.channel_id != order.channel_id)
             ):
-                return SyncRefusal(400, "INVALID_REQUEST", "订单号重复，参数与原订单不一致")
+                return SyncRefusal(400, "INVALID_REQUEST", "同一订单号的参数与原订单不一致")
             if order.state == "DONE":
                 return SyncRefusal(400, "ORDER_DONE", "订单已完成")
             if order.state in ("REVOKED", "EXPIRED"):

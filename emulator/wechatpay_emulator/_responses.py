@@ -36,7 +36,11 @@ def error_body(code: str, message: str, detail: dict[str, Any] | None = None) ->
     data: dict[str, Any] = {"code": code, "message": message}
     if detail is not None:
         data["detail"] = detail
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        # An echoed value holding a lone surrogate (sent as a `\ud800` escape) has no UTF-8 form: escape it.
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def error_answer(status: int, code: str, message: str, detail: dict[str, Any] | None = None) -> Answer:

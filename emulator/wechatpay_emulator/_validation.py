@@ -14,16 +14,17 @@ import datetime
 import json
 import re
 import urllib.parse
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any, cast
 
 import attrs
-import jsonschema.exceptions
-import jsonschema.validators
+import jsonschema.exceptions  # type: ignore[import-untyped]
+import jsonschema.validators  # type: ignore[import-untyped]
 import yaml
-from jsonschema.protocols import Validator
+from jsonschema.protocols import Validator  # type: ignore[import-untyped]
+from jsonschema_path import SchemaPath
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
@@ -36,8 +37,8 @@ from openapi_core.validation.request.exceptions import (
 )
 from openapi_core.validation.request.validators import V31RequestValidator
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
-from openapi_core.validation.schemas.factories import SchemaValidatorsFactory
-from openapi_schema_validator import OAS30ReadValidator, OAS31Validator
+from openapi_core.validation.schemas.factories import DialectSchemaValidatorsFactory
+from openapi_schema_validator import OAS31_BASE_DIALECT_ID, OAS30ReadValidator, OAS31Validator
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 __all__ = ["CONTRACT_FILE", "Contract", "ParamProblem", "Route", "load_contract", "paid_time_is_valid"]
@@ -58,7 +59,7 @@ def paid_time_is_valid(value: object) -> bool:
     if len(value) not in (8, 14) or not value.isascii() or not value.isdigit():
         return False
     try:
-        datetime.datetime(  # noqa: DTZ001 - only the calendar matters here, not the zone
+        datetime.datetime(
             int(value[0:4]),
             int(value[4:6]),
             int(value[6:8]),
@@ -71,7 +72,7 @@ def paid_time_is_valid(value: object) -> bool:
     return True
 
 
-FORMAT_CHECKERS = {"wechatpay-paid-time": paid_time_is_valid}
+FORMAT_CHECKERS: dict[str, Callable[[Any], bool]] = {"wechatpay-paid-time": paid_time_is_valid}
 
 
 def ecma_anchored(pattern: str) -> str:
@@ -110,11 +111,18 @@ def _ecma_pattern(
 
 # OAS 3.1's validator with `pattern` given ECMA semantics; the format checker is the one openapi-core uses for 3.1.
 _StrictOAS31Validator = jsonschema.validators.extend(OAS31Validator, {"pattern": _ecma_pattern})
-_STRICT_FACTORY = SchemaValidatorsFactory(_StrictOAS31Validator, format_checker=OAS30ReadValidator.FORMAT_CHECKER)
+
+
+class _StrictDialectFactory(DialectSchemaValidatorsFactory):
+    # The contract uses OAS 3.1's default dialect throughout; every schema gets the strict validator.
+    def get_validator_cls(self, spec: SchemaPath, schema: SchemaPath) -> type[Validator]:
+        return cast(type[Validator], _StrictOAS31Validator)
 
 
 class _StrictV31RequestValidator(V31RequestValidator):
-    schema_validators_factory = _STRICT_FACTORY
+    schema_validators_factory = _StrictDialectFactory(
+        OAS31Validator, OAS31_BASE_DIALECT_ID, format_checker=OAS30ReadValidator.FORMAT_CHECKER
+    )
 
 
 @attrs.frozen
@@ -145,7 +153,7 @@ class ParamProblem:
         return data
 
 
-@attrs.frozen
+@attrs.define
 class _ContractRequest:
     """The request as openapi-core's `Request` protocol wants it, built from the raw ASGI data."""
 
@@ -242,7 +250,9 @@ class Contract:
             return Route(template, method, params)
         return None
 
-    def validate(self, route: Route, headers: Sequence[tuple[str, str]], query: str, body: bytes) -> ParamProblem | None:
+    def validate(
+        self, route: Route, headers: Sequence[tuple[str, str]], query: str, body: bytes
+    ) -> ParamProblem | None:
         """The first contract violation of a request, or None when the contract accepts it.
 
         Before openapi-core sees the body, it must be strict JSON (UTF-8, no duplicate keys, no NaN) without any
@@ -277,7 +287,7 @@ class Contract:
         return None
 
     @staticmethod
-    def _check_json(body: bytes) -> ParamProblem | None:
+    def _check_json(body: bytes) -> ParamProblem | None:  # noqa: PLR0911 - one return per kind of bad JSON
         if not body:
             return None
         try:
@@ -307,7 +317,7 @@ def _best_schema_error(exc: BaseException) -> tuple[jsonschema.exceptions.Valida
     return None
 
 
-def _problem_from(exc: BaseException, *, body_present: bool) -> ParamProblem:
+def _problem_from(exc: BaseException, *, body_present: bool) -> ParamProblem:  # noqa: PLR0911 - one per error kind
     if isinstance(exc, ParameterValidationError):
         found = _best_schema_error(exc)
         if found is None:

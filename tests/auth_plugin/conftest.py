@@ -18,7 +18,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
-
 from wechatpay_auth import WechatPayAuth, load_private_key, load_public_key
 
 VECTORS = Path(__file__).parent / "vectors"
@@ -81,7 +80,7 @@ def test_rsa_key() -> rsa.RSAPrivateKey:
 @pytest.fixture(scope="session")
 def test_small_rsa_key() -> rsa.RSAPrivateKey:
     """A 1024-bit RSA test key, generated now: too small for WECHATPAY2-SHA256-RSA2048."""
-    return rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    return rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 - rejected on purpose
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-
 from wechatpay_auth import ConfigurationError, WechatPayAuth
 
 MERCHANT_SERIAL = "3775B6A45ACD588826D15E583A95F5DD2F6D4F0A"
@@ -146,4 +145,4 @@ def test_encrypted_merchant_key_with_password(
 
 def test_keyword_only(merchant_private_pem: str, platform_public_pem: str) -> None:
     with pytest.raises(TypeError):
-        WechatPayAuth("1900000100", MERCHANT_SERIAL, merchant_private_pem, {PUBLIC_KEY_ID: platform_public_pem})  # type: ignore[misc]
+        WechatPayAuth("1900000100", MERCHANT_SERIAL, merchant_private_pem, {PUBLIC_KEY_ID: platform_public_pem})  # type: ignore[call-arg]

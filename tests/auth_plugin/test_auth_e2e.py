@@ -21,10 +21,6 @@ import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from wechatpay_payscore import Client
-from wechatpay_payscore.api.payscore import sync_service_order
-from wechatpay_payscore.models import ErrorResponse, SyncDetail, SyncServiceOrderRequest
-
 from wechatpay_auth import (
     ClockSkewError,
     InvalidSignatureError,
@@ -36,6 +32,9 @@ from wechatpay_auth import (
     WechatPayAuth,
     verification_of,
 )
+from wechatpay_payscore import Client
+from wechatpay_payscore.api.payscore import sync_service_order
+from wechatpay_payscore.models import ErrorResponse, SyncDetail, SyncServiceOrderRequest
 
 MCHID = "1900000100"
 MERCHANT_SERIAL = "3775B6A45ACD588826D15E583A95F5DD2F6D4F0A"
@@ -160,7 +159,7 @@ def handler_for(state: FakeWechatPay) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the standard library's name
+        def log_message(self, format: str, *args: Any) -> None:
             """Keep the test output quiet."""
 
     return Handler

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-
 from wechatpay_auth import (
     authorization_header,
     load_private_key,

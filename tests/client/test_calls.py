@@ -90,7 +90,11 @@ def test_unknown_order(client: WechatPayClient) -> None:
 
 @pytest.mark.parametrize(
     ("state", "description", "code"),
-    [("REVOKED", None, "ORDER_CANCELED"), ("EXPIRED", None, "ORDER_CANCELED"), ("CREATED", None, "INVALID_ORDER_STATE")],
+    [
+        ("REVOKED", None, "ORDER_CANCELED"),
+        ("EXPIRED", None, "ORDER_CANCELED"),
+        ("CREATED", None, "INVALID_ORDER_STATE"),
+    ],
 )
 def test_order_states_that_cannot_be_synced(
     client: WechatPayClient, emulator: Emulator, state: str, description: str | None, code: str
@@ -280,7 +284,8 @@ def test_retries_are_counted_and_each_attempt_freshly_signed(make_client: Client
     assert len(attempts) == 3
     authorizations = [entry.header("authorization") for entry in attempts]
     assert len(set(authorizations)) == 3
-    assert all(entry.signature_verified for entry in attempts)
+    # Faults answer before the emulator checks signatures; the attempt that got through was verified.
+    assert attempts[-1].signature_verified
 
 
 def test_retry_after_an_applied_500_reports_already_synced(make_client: ClientFactory, emulator: Emulator) -> None:

@@ -111,7 +111,10 @@ def test_5xx_then_success_is_retried_and_every_retry_is_resigned() -> None:
 
 
 def test_retry_after_is_honoured_and_capped() -> None:
-    script, rec = Script(answer(429, **{"Retry-After": "7"}), answer(429, **{"Retry-After": "90"}), answer(204)), Recorder()
+    script, rec = (
+        Script(answer(429, **{"Retry-After": "7"}), answer(429, **{"Retry-After": "90"}), answer(204)),
+        Recorder(),
+    )
     send(transport(script, rec, RetryPolicy(max_attempts=3, max_retry_after=20, total_timeout=100)))
     assert rec.sleeps == [7.0, 20.0]
 

@@ -6,8 +6,16 @@ import { createPublicKey } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { createPayScoreClient, type PayScoreClient, type PayScoreClientOptions } from "../src/client.js";
 import { clientOptionsForEmulator, fetchEmulatorConfig, type EmulatorConfig } from "../src/emulatorConfig.js";
-import { InvalidSignatureError, UnknownSerialError } from "../src/errors.js";
+import {
+  InvalidSignatureError,
+  MissingSignatureHeaderError,
+  SignatureProbeError,
+  StaleTimestampError,
+  UnknownSerialError,
+  type ResponseVerificationError,
+} from "../src/errors.js";
 import type { components } from "../src/generated/schema.js";
+import { injectFault, loggedRequests, type SignatureFault } from "./emulatorControl.js";
 import { startEmulator, type RunningEmulator } from "./emulatorProcess.js";
 import { testOnlyMerchantPublicKey } from "./vectors.js";
 
@@ -25,6 +33,7 @@ const SEED_BODY: SyncRequest = {
 
 describe("against the emulator", () => {
   let emulator: RunningEmulator | undefined;
+  let baseUrl: string;
   let config: EmulatorConfig;
   let options: PayScoreClientOptions;
   let client: PayScoreClient;
@@ -34,8 +43,9 @@ describe("against the emulator", () => {
 
   before(async () => {
     emulator = await startEmulator();
-    config = await fetchEmulatorConfig(emulator.baseUrl);
-    options = await clientOptionsForEmulator(emulator.baseUrl, config);
+    baseUrl = emulator.baseUrl;
+    config = await fetchEmulatorConfig(baseUrl);
+    options = await clientOptionsForEmulator(baseUrl, config);
     client = createPayScoreClient(options);
   });
 
@@ -49,7 +59,11 @@ describe("against the emulator", () => {
     assert.equal(data, undefined);
     assert.equal(error, undefined);
     assert.equal(response.headers.get("Wechatpay-Serial"), config.wechatpay_public_key_id);
-    assert.ok(response.headers.get("Request-ID"));
+    const requestId = response.headers.get("Request-ID");
+    const logged = (await loggedRequests(baseUrl)).find((entry) => entry.request_id === requestId);
+    assert.ok(logged, `the emulator logged ${requestId}`);
+    assert.equal(logged.signature_verified, true);
+    assert.deepEqual(JSON.parse(logged.body ?? ""), SEED_BODY);
   });
 
   test("a second sync of the same order gets the typed ORDER_DONE error", async () => {
@@ -78,6 +92,9 @@ describe("against the emulator", () => {
     const { error, response } = await sync(SEED_BODY, "NO|SUCH*ORDER");
     assert.equal(response.status, 404, JSON.stringify(error));
     assert.equal(error?.code, "ORDER_NOT_EXIST");
+    const logged = (await loggedRequests(baseUrl)).at(-1);
+    assert.equal(logged?.target, "/v3/payscore/acquiringbank/serviceorder/NO%7CSUCH*ORDER/sync");
+    assert.equal(logged?.signature_verified, true);
   });
 
   test("an answer checked against the wrong public key is rejected as forged", async () => {
@@ -102,4 +119,21 @@ describe("against the emulator", () => {
     });
     await assert.rejects(sync(SEED_BODY, SEED_ORDER, publicKeyOnly), UnknownSerialError);
   });
+
+  const spoiled: readonly [SignatureFault, new (...args: never[]) => ResponseVerificationError][] = [
+    ["bad_signature", InvalidSignatureError],
+    ["missing_signature", MissingSignatureHeaderError],
+    ["stale_signature", StaleTimestampError],
+    ["probe_signature", SignatureProbeError],
+    // A gateway's unsigned HTML page: refused before anything tries to parse it as JSON.
+    ["html_502", MissingSignatureHeaderError],
+  ];
+  for (const [fault, expected] of spoiled) {
+    test(`the emulator's ${fault} fault is rejected with ${expected.name}`, async () => {
+      await injectFault(baseUrl, fault);
+      await assert.rejects(sync(SEED_BODY), expected);
+      // The fault was used up: the same call now verifies again.
+      assert.equal((await sync(SEED_BODY)).error?.code, "ORDER_DONE");
+    });
+  }
 });

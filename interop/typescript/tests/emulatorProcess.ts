@@ -51,15 +51,13 @@ export async function startEmulator(extraArgs: readonly string[] = [], startupTi
 
   const lines = createInterface({ input: child.stdout! });
   try {
+    let timer: NodeJS.Timeout | undefined;
     const baseUrl = await new Promise<string>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`no base URL within ${startupTimeoutMs} ms`)), startupTimeoutMs);
+      timer = setTimeout(() => fail(new Error(`no base URL within ${startupTimeoutMs} ms`)), startupTimeoutMs);
       child.once("error", (error) => fail(new Error(`cannot run ${python}: ${error.message}`)));
       child.once("exit", (code) => fail(new Error(`emulator exited with ${code} before printing its URL`)));
-      lines.once("line", (line) => {
-        clearTimeout(timer);
-        done(line.trim());
-      });
-    });
+      lines.once("line", (line) => done(line.trim()));
+    }).finally(() => clearTimeout(timer));
     if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(baseUrl)) throw new Error(`unexpected first line ${JSON.stringify(baseUrl)}`);
     // Keep draining stdout: an emulator blocked on a full pipe would hang the tests.
     lines.on("line", () => undefined);

@@ -194,6 +194,8 @@ export interface components {
         /** @description `FREQUENCY_LIMITED` (this endpoint) or `RATELIMIT_EXCEEDED` (the general APIv3 rate limit): slow down and retry later, honouring `Retry-After` when present. */
         TooManyRequests: {
             headers: {
+                /** @description Seconds to wait before retrying, when WeChat Pay says. */
+                "Retry-After"?: number;
                 "Request-ID": components["headers"]["Request-ID"];
                 "Wechatpay-Timestamp": components["headers"]["Wechatpay-Timestamp"];
                 "Wechatpay-Nonce": components["headers"]["Wechatpay-Nonce"];

@@ -1,0 +1,141 @@
+"""`python -m wechatpay_emulator` / `wechatpay-emulator`: serve the emulator on a loopback port.
+
+The first stdout line is the base URL alone (`http://127.0.0.1:54321`), flushed, so that a script can read it; the
+lines after it are `name=value` pairs of what a client needs (and, with the built-in TEST-ONLY demo keys, the path of
+the demo merchant private key). Logs go to stderr. SIGINT/SIGTERM stop the server cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import demo
+from ._config import DEFAULT_BODY_LIMIT, EmulatorConfig
+from ._emulator import Emulator
+from ._errors import EmulatorError, InvalidOrderError
+from ._keys import read_pem_file
+from ._orders import Order
+from ._server import base_url, bind, run
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wechatpay-emulator",
+        description="A local stand-in for WeChat Pay's Pay Score sync API. Without key options it uses the built-in "
+        "TEST-ONLY demo keys (public! never use them for anything real).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 (default) picks a free one")
+    parser.add_argument("--mchid", help="the merchant id (mchid) the emulator knows")
+    parser.add_argument("--merchant-serial", help="that merchant's API certificate serial (upper-case hex)")
+    parser.add_argument("--merchant-public-key", metavar="FILE", help="the merchant's public key or certificate (PEM)")
+    parser.add_argument("--wechatpay-private-key", metavar="FILE", help="WeChat Pay public-key-mode private key (PEM)")
+    parser.add_argument("--wechatpay-key-id", help="its id, PUB_KEY_ID_...")
+    parser.add_argument("--platform-private-key", metavar="FILE", help="platform certificate private key (PEM)")
+    parser.add_argument("--platform-serial", help="platform certificate serial (upper-case hex)")
+    parser.add_argument("--platform-certificate", metavar="FILE", help="platform certificate (PEM); gives the serial")
+    parser.add_argument("--orders", metavar="FILE", help="JSON list of orders to seed (replaces the demo order)")
+    parser.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, help="request body cap in bytes")
+    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    return parser
+
+
+def _read_orders(path: str) -> tuple[Order, ...]:
+    try:
+        data = json.loads(read_pem_file(path))
+    except ValueError as exc:
+        raise InvalidOrderError(f"{path} is not JSON: {exc}") from exc
+    if not isinstance(data, list):
+        raise InvalidOrderError(f"{path} must hold a JSON list of orders")
+    return tuple(Order.from_json(item) for item in data)
+
+
+def _config(args: argparse.Namespace) -> EmulatorConfig:
+    merchant_given = args.merchant_public_key is not None
+    wechatpay_given = any(
+        value is not None
+        for value in (args.wechatpay_private_key, args.platform_private_key, args.platform_certificate)
+    )
+    values: dict[str, object] = {
+        "mchid": args.mchid or demo.DEMO_MCHID,
+        "merchant_serial": args.merchant_serial or demo.DEMO_MERCHANT_SERIAL,
+        "merchant_public_key": read_pem_file(args.merchant_public_key or demo.demo_merchant_public_key_path()),
+        "body_limit": args.body_limit,
+        "orders": _read_orders(args.orders) if args.orders else (demo.DEMO_ORDER,),
+        "demo_keys": not merchant_given,
+    }
+    if wechatpay_given:
+        # The WeChat Pay side is all the user's or all the demo's: never a user key beside a demo key.
+        values.update(
+            wechatpay_private_key=None
+            if args.wechatpay_private_key is None
+            else read_pem_file(args.wechatpay_private_key),
+            wechatpay_key_id=args.wechatpay_key_id,
+            platform_private_key=None
+            if args.platform_private_key is None
+            else read_pem_file(args.platform_private_key),
+            platform_serial=args.platform_serial,
+            platform_certificate=None
+            if args.platform_certificate is None
+            else read_pem_file(args.platform_certificate),
+        )
+    else:
+        values.update(
+            wechatpay_private_key=demo.demo_wechatpay_private_key_path().read_bytes(),
+            wechatpay_key_id=demo.DEMO_WECHATPAY_PUBLIC_KEY_ID,
+            platform_private_key=demo.demo_platform_private_key_path().read_bytes(),
+            platform_certificate=demo.demo_platform_certificate_path().read_bytes(),
+        )
+    return EmulatorConfig(**values)  # type: ignore[arg-type]
+
+
+def _banner(config: EmulatorConfig, url: str, *, demo_wechatpay: bool) -> list[str]:
+    lines = [url, f"mchid={config.mchid}", f"merchant_serial_no={config.merchant_serial}"]
+    if config.demo_keys:
+        lines.append(f"merchant_private_key_path={demo.demo_merchant_private_key_path()}")
+    if config.wechatpay_key_id is not None:
+        lines.append(f"wechatpay_public_key_id={config.wechatpay_key_id}")
+        if demo_wechatpay:
+            lines.append(f"wechatpay_public_key_path={demo.demo_wechatpay_public_key_path()}")
+    if config.platform_serial is not None:
+        lines.append(f"platform_serial={config.platform_serial}")
+        if demo_wechatpay:
+            lines.append(f"platform_certificate_path={demo.demo_platform_certificate_path()}")
+    lines.append(f"config_url={url}/_emulator/config")
+    if config.demo_keys or demo_wechatpay:
+        lines.append(f"# {demo.TEST_ONLY_WARNING}")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the emulator until interrupted; 0 on a clean stop, 2 on bad options."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        config = _config(args)
+        emulator = Emulator(config)
+        sock = bind(args.host, args.port)
+    except (EmulatorError, OSError) as exc:
+        print(f"wechatpay-emulator: {exc}", file=sys.stderr)
+        return 2
+    url = base_url(sock)
+    demo_wechatpay = config.wechatpay_key_id == demo.DEMO_WECHATPAY_PUBLIC_KEY_ID and args.wechatpay_private_key is None
+
+    def announce() -> None:
+        for line in _banner(config, url, demo_wechatpay=demo_wechatpay):
+            print(line, flush=True)
+
+    try:
+        run(emulator.app, sock, announce=announce, log_level=args.log_level)
+    finally:
+        sock.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""`make bench` in its quick mode, in a subprocess: the table and the JSON carry every figure, with sane values.
+
+No timing assertions: whether a target passes depends on the machine; only that it is reported is checked here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTENDERS = ("bare_post", "floor", "project_sync", "bare_async_post", "project_async", "peer")
+SPLIT = (
+    "raw_sign",
+    "raw_verify",
+    "validation",
+    "signing",
+    "verification",
+    "bare_post",
+    "generated_call",
+    "floor_in_process",
+    "project_in_process",
+)
+TABLE_LINES = (
+    "floor: RSA sign + bare POST + RSA verify",
+    "this project, sync (create_client)",
+    "bare httpx.AsyncClient POST (50 concurrent)",
+    "this project, async (50 concurrent)",
+    "wechatpayv3 2.0.4 (requests)",
+    "raw RSA sign (cryptography)",
+    "validation (RequestValidator.validate)",
+    "generated sync_detailed, plain Client",
+    "rest (auth flow, transport, errors)",
+    "httpx + attrs + cryptography",
+    "this project (client + generated + auth)",
+    "memory: RSS",
+    "fairness",
+    "targets:",
+)
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
+    destination = tmp_path_factory.mktemp("bench") / "bench.json"
+    env = {**os.environ, "BENCH_QUICK": "1", "BENCH_JSON": str(destination)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout, json.loads(destination.read_text(encoding="utf-8"))
+
+
+def _sane_stat(stat: dict[str, float]) -> None:
+    assert 0 < stat["min"] <= stat["median"] <= stat["max"] < 1e7
+
+
+def test_table_names_every_figure(quick_run: tuple[str, dict[str, Any]]) -> None:
+    table, _ = quick_run
+    for line in TABLE_LINES:
+        assert line in table
+    assert table.count("PASS") + table.count("FAIL") == 7
+
+
+def test_json_contenders(quick_run: tuple[str, dict[str, Any]]) -> None:
+    _, data = quick_run
+    assert data["config"]["quick"] is True
+    for name in CONTENDERS:
+        figure = data["contenders"][name]
+        _sane_stat(figure["cpu_us"])
+        _sane_stat(figure["wall_us"])
+        assert figure["rounds"] >= 1
+        assert figure["connections"] >= 1
+        assert figure["cpu_x_floor"] > 0
+        assert len(figure["cpu_us_per_round"]) == figure["rounds"]
+    fresh = data["fresh_client_connections"]
+    assert fresh["project_sync"] >= 1
+    assert fresh["project_async"] >= 1
+
+
+def test_json_split_imports_memory(quick_run: tuple[str, dict[str, Any]]) -> None:
+    _, data = quick_run
+    for name in SPLIT:
+        _sane_stat(data["split"]["figures"][name]["cpu_us"])
+    assert set(data["split"]["derived_cpu_us"]) == {
+        "validation",
+        "signing_extra",
+        "verification_extra",
+        "generated_code",
+        "rest",
+        "in_process_overhead",
+    }
+    for name in ("dependencies", "dependencies_all", "project"):
+        for kind in ("cpu", "wall"):
+            _sane_stat(data["imports"][name][kind])
+    memory = data["memory"]
+    assert memory["calls"] > 0
+    assert memory["rss_before"] > 0
+    assert memory["rss_after"] > 0
+
+
+def test_json_fairness_and_targets(quick_run: tuple[str, dict[str, Any]]) -> None:
+    _, data = quick_run
+    for name in ("project_sync", "floor", "project_async", "peer"):
+        fairness = data["fairness"][name]
+        assert fairness["fair"] is True
+        assert fairness["signed"] is True
+    assert data["fairness"]["floor"]["body_identical"] is True
+    assert data["fairness"]["project_async"]["body_identical"] is True
+    assert len(data["targets"]) == 7
+    for target in data["targets"]:
+        assert isinstance(target["pass"], bool)
+        assert isinstance(target["value"], (int, float))
