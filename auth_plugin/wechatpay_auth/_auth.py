@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import secrets
-import string
 import time
 from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING
@@ -31,7 +31,6 @@ logger = logging.getLogger("wechatpay_auth")
 Clock = Callable[[], float]
 NonceSource = Callable[[], str]
 
-_NONCE_ALPHABET = string.digits + string.ascii_letters
 _NONCE_LENGTH = 32
 _NONCE = re.compile(r"[0-9A-Za-z]{1,32}")
 
@@ -41,9 +40,16 @@ def default_clock() -> int:
     return int(time.time())
 
 
-def default_nonce() -> str:
-    """Protocol rule: ``nonce_str`` is a random string; like the official SDKs, 32 characters of ``[0-9A-Za-z]``."""
-    return "".join(secrets.choice(_NONCE_ALPHABET) for _ in range(_NONCE_LENGTH))
+def default_nonce(token_bytes: Callable[[int], bytes] = secrets.token_bytes) -> str:
+    """Protocol rule: ``nonce_str`` is a random string; like the official SDKs, 32 characters of ``[0-9A-Za-z]``.
+
+    Base64 of random bytes is uniform over 64 symbols; dropping `+` and `/` leaves it uniform over the 62 wanted
+    ones, at a fraction of the cost of 32 ``secrets.choice`` calls (which showed in the per-call benchmark).
+    """
+    while True:
+        candidate = base64.b64encode(token_bytes(_NONCE_LENGTH + 4)).translate(None, b"+/")
+        if len(candidate) >= _NONCE_LENGTH:
+            return candidate[:_NONCE_LENGTH].decode("ascii")
 
 
 def _load_public_keys(keys: Mapping[str, PublicKeySource], merchant_serial: str) -> dict[str, RSAPublicKey]:

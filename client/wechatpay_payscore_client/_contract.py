@@ -18,7 +18,6 @@ from typing import Any
 
 import attrs
 import jsonschema_rs
-import yaml
 
 __all__ = ["FORMAT_CHECKERS", "Contract", "Operation", "Parameter", "load_contract", "paid_time_is_valid"]
 
@@ -82,10 +81,11 @@ class Operation:
     body_validator: jsonschema_rs.Validator | None = attrs.field(repr=False, eq=False)
     statuses: frozenset[int]
     path_regex: re.Pattern[str] = attrs.field(repr=False, eq=False)
+    # The declared 2xx answers: the only ones a call may return as success.
+    success_statuses: frozenset[int] = attrs.field(init=False, eq=False)
 
-    @property
-    def success_statuses(self) -> frozenset[int]:
-        """The declared 2xx answers: the only ones a call may return as success."""
+    @success_statuses.default
+    def _successes(self) -> frozenset[int]:
         return frozenset(status for status in self.statuses if 200 <= status < 300)
 
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -210,6 +210,8 @@ def contract_path() -> Path:
 @functools.cache
 def load_contract(path: Path | None = None) -> Contract:
     """Parse the contract once per process (at `create_client()`, never per request)."""
+    import yaml  # noqa: PLC0415 - only needed once, at the first create_client(), not at import
+
     source = path or contract_path()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     document = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader

@@ -49,6 +49,8 @@ class OutcomeLedger:
 
     def settle(self, request: httpx.Request) -> bool:
         """Forget the call; return whether an earlier attempt of it had an unknown outcome."""
+        if not self._unknown:  # the common case, checked without building a key or taking the lock
+            return False
         key = self.key(request)
         with self._lock:
             if key in self._unknown:

@@ -14,7 +14,6 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 
-import anyio
 import attrs
 import httpx
 from wechatpay_auth import ConfigurationError
@@ -139,7 +138,9 @@ class _Call:
         status = response.status_code
         # A 5xx says nothing about whether the sync was applied before the failure.
         outcome: Outcome = "unknown" if status >= 500 else "answered"
-        self.attempts.append(Attempt(len(self.attempts) + 1, outcome, status_code=status, url=str(self.request.url)))
+        # The URL is recorded only where it can change (a backup host), sparing a str() per call otherwise.
+        url = str(self.request.url) if self._backup is not None else None
+        self.attempts.append(Attempt(len(self.attempts) + 1, outcome, status_code=status, url=url))
         if not _retryable_status(status):
             return None
         return self._next_delay(_retry_after(response))
@@ -282,13 +283,13 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         policy: RetryPolicy = NO_RETRY,
         resign: Callable[[httpx.Request], None],
         backup_base_url: str | None = None,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         on_outcome_unknown: Callable[[httpx.Request], None] | None = None,
         clock: Callable[[], float] | None = None,
         rng: Callable[[], float] | None = None,
     ) -> None:
         self._inner = inner
-        self._sleep = sleep
+        self._sleep = sleep or _anyio_sleep
         self._settings = _settings(policy, resign, clock, rng, backup_base_url, on_outcome_unknown)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -311,3 +312,10 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+async def _anyio_sleep(seconds: float) -> None:
+    # anyio (an httpx dependency) sleeps under asyncio and trio alike; imported on first retry, not at import time.
+    import anyio  # noqa: PLC0415
+
+    await anyio.sleep(seconds)

@@ -195,6 +195,16 @@ def test_default_sources() -> None:
     assert default_clock() > NOW
 
 
+def test_default_nonce_covers_the_whole_alphabet_and_redraws_when_short() -> None:
+    seen = set("".join(default_nonce() for _ in range(200)))
+    assert seen == set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    # Bytes whose Base64 is all '+' leave nothing once '+' and '/' are dropped: a second draw must follow.
+    draws = iter([b"\xfb\xef\xbe" * 12, bytes(range(36))])
+    nonce = default_nonce(lambda size: next(draws))
+    assert len(nonce) == 32
+    assert nonce.isalnum()
+
+
 # --- verification: the happy paths -------------------------------------------------------------------------------
 
 
