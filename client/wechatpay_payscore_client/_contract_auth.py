@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 import httpx
@@ -73,12 +73,14 @@ class ContractAuth(httpx.Auth):
         base_path: str = "",
         raise_on_api_error: bool = True,
         ledger: OutcomeLedger | None = None,
+        response_hooks: Sequence[Callable[[httpx.Response], None]] = (),
     ) -> None:
         self._signer = signer
         self._contract = contract
         self._validator = RequestValidator(contract, base_path=base_path)
         self._raise_on_api_error = raise_on_api_error
         self.ledger = ledger or OutcomeLedger()
+        self._response_hooks = tuple(response_hooks)
 
     def __repr__(self) -> str:
         return f"ContractAuth({self._signer!r}, raise_on_api_error={self._raise_on_api_error})"
@@ -101,6 +103,8 @@ class ContractAuth(httpx.Auth):
             except ResponseVerificationError as exc:
                 self.ledger.mark_unknown(request)
                 raise UnverifiedResponseError(exc, request=request, attempts=attempts) from exc
+        for hook in self._response_hooks:
+            hook(response)
         self._check_answer(operation, request, response, attempts)
 
     def _check_answer(
@@ -110,26 +114,42 @@ class ContractAuth(httpx.Auth):
         if status in operation.success_statuses:
             self.ledger.settle(request)
             return
-        body = _json(response)
-        code = body.get("code") if isinstance(body, dict) else None
-        earlier_unknown = any(attempt.outcome == "unknown" for attempt in attempts[:-1])
-        if code == "ORDER_DONE":
-            earlier_unknown = self.ledger.settle(request) or earlier_unknown
-        elif status >= 500:
-            self.ledger.mark_unknown(request)
-        declared = status in operation.statuses
-        if not self._raise_on_api_error and declared and self._contract.error_validator.is_valid(body):
-            # The caller keeps the generated Response; this body is one the generated parser can read.
-            return
         verification = verification_of(response)
+        verified = bool(verification and verification.verified)
+        body = _json(response)
+        # An unsigned body is not WeChat Pay's word: its code decides nothing (an unsigned ORDER_DONE is no success).
+        code = body.get("code") if verified and isinstance(body, dict) else None
+        earlier_unknown = any(attempt.outcome == "unknown" for attempt in attempts[:-1])
+        done = code == "ORDER_DONE"
+        if done:
+            after_unknown = self.ledger.settle(request) or earlier_unknown
+        else:
+            after_unknown = False
+            if earlier_unknown or status >= 500:
+                self.ledger.mark_unknown(request)
+        declared = status in operation.statuses
+        if (
+            not self._raise_on_api_error
+            and declared
+            and verified
+            and not earlier_unknown
+            and self._contract.error_validator.is_valid(body)
+        ):
+            # The caller keeps the generated Response; this body is signed, and one the generated parser can read.
+            return
         cls = error_class(
-            status, code if isinstance(code, str) else None, declared=declared, after_unknown_outcome=earlier_unknown
+            status,
+            code if isinstance(code, str) else None,
+            declared=declared,
+            verified=verified,
+            after_unknown_outcome=after_unknown,
         )
         error: WechatPayAPIError = cls(
             request=request,
             response=response,
-            verified=bool(verification and verification.verified),
+            verified=verified,
             attempts=attempts,
+            earlier_outcome_unknown=earlier_unknown and not done,
         )
         raise error
 
@@ -137,5 +157,5 @@ class ContractAuth(httpx.Auth):
 def _json(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         return None

@@ -176,7 +176,9 @@ class WechatPayAPIError(WechatPayError):
     """
 
     retryable: ClassVar[bool] = False
-    outcome_unknown: ClassVar[bool] = False
+    # True for the statuses after which the request may have been applied, and for any answer that follows an
+    # attempt of the same call whose answer was lost.
+    outcome_unknown: bool = False
     already_done: ClassVar[bool] = False
     not_found: ClassVar[bool] = False
 
@@ -187,8 +189,12 @@ class WechatPayAPIError(WechatPayError):
         response: httpx.Response,
         verified: bool,
         attempts: Sequence[Attempt] = (),
+        earlier_outcome_unknown: bool = False,
     ) -> None:
         self.request = request
+        self.earlier_outcome_unknown = earlier_outcome_unknown
+        if earlier_outcome_unknown:
+            self.outcome_unknown = True
         self.response = response
         self.status_code = response.status_code
         self.body = response.content
@@ -220,7 +226,13 @@ class WechatPayAPIError(WechatPayError):
         detail = self._detail_text()
         signed = "signature verified" if self.verified else "UNSIGNED answer, not from WeChat Pay's API or forged"
         text = f"{self.request.method} {self.request.url.path}: {what}{detail} (Request-ID {self.request_id or '-'}; "
-        return text + f"{signed})" + self._advice()
+        text += f"{signed})" + self._advice()
+        if self.earlier_outcome_unknown:
+            text += (
+                " — an earlier attempt of this call was sent and its answer lost, so the order may have been synced: "
+                "query it before any retry"
+            )
+        return text
 
     def _detail_text(self) -> str:
         if not self.detail:
@@ -241,12 +253,15 @@ class OrderStateError(WechatPayAPIError):
 
 
 class OrderAlreadyDoneError(WechatPayAPIError):
-    """400 ORDER_DONE: the order is already completed (by an earlier sync, maybe another process's)."""
+    """400 ORDER_DONE: the order was already completed before this call (by another sync, or otherwise).
+
+    Not a retry of this call: if you did not expect the order to be DONE, query it to see how it was completed.
+    """
 
     already_done: ClassVar[bool] = True
 
     def _advice(self) -> str:
-        return " — the order is already DONE; do not retry"
+        return " — the order was already DONE before this call; do not retry, query it if that is unexpected"
 
 
 class AlreadySyncedError(OrderAlreadyDoneError):
@@ -305,7 +320,7 @@ class ServerError(WechatPayAPIError):
     """5xx: a problem on WeChat Pay's side (or a gateway's). Retryable; the sync may or may not have been applied."""
 
     retryable: ClassVar[bool] = True
-    outcome_unknown: ClassVar[bool] = True
+    outcome_unknown = True
 
     def _advice(self) -> str:
         return " — retry later with the same parameters; an answer ORDER_DONE then means this attempt was applied"
@@ -318,7 +333,7 @@ class UnexpectedResponseError(WechatPayAPIError):
 def _json_object(response: httpx.Response) -> Mapping[str, Any]:
     try:
         payload = json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         return {}
     return payload if isinstance(payload, Mapping) else {}
 
@@ -337,21 +352,24 @@ def _body_excerpt(response: httpx.Response, limit: int = 120) -> str:
 
 
 def error_class(
-    status: int, code: str | None, *, declared: bool, after_unknown_outcome: bool
+    status: int, code: str | None, *, declared: bool, verified: bool, after_unknown_outcome: bool
 ) -> type[WechatPayAPIError]:
-    """Pick the exception family a caller acts on from the status and WeChat Pay's code."""
+    """Pick the exception family a caller acts on from the status and WeChat Pay's (signed) code."""
+    if status >= 500:
+        return ServerError
+    if not verified:
+        # An unsigned 4xx did not come from WeChat Pay's API (a proxy, a gateway, or a forgery): trust nothing in it.
+        return UnexpectedResponseError
     if status == 400 and code == "ORDER_DONE":
         return AlreadySyncedError if after_unknown_outcome else OrderAlreadyDoneError
+    if not declared and status != 429:
+        return UnexpectedResponseError
+    if status == 400:
+        return OrderStateError if code in ("INVALID_ORDER_STATE", "ORDER_CANCELED") else BadRequestError
     by_status: dict[int, type[WechatPayAPIError]] = {
         401: SignatureRejectedError,
         403: PermissionDeniedError,
         404: OrderNotFoundError,
         429: RateLimitedError,
     }
-    if status >= 500:
-        return ServerError
-    if status == 429 or declared:
-        if status == 400:
-            return OrderStateError if code in ("INVALID_ORDER_STATE", "ORDER_CANCELED") else BadRequestError
-        return by_status.get(status, WechatPayAPIError)
-    return UnexpectedResponseError
+    return by_status.get(status, WechatPayAPIError)

@@ -7,8 +7,10 @@ failure, time out, and, when asked to, retry safely.
 
 from __future__ import annotations
 
+import math
 import platform
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
@@ -55,6 +57,10 @@ def user_agent() -> str:
     )
 
 
+RequestHook = Callable[[httpx.Request], None]
+ResponseHook = Callable[[httpx.Response], None]
+
+
 @attrs.frozen
 class _Pipeline:
     """What every httpx client of a `WechatPayClient` is built with."""
@@ -66,92 +72,133 @@ class _Pipeline:
     transport: httpx.BaseTransport | None
     async_transport: httpx.AsyncBaseTransport | None
     sleep: Callable[[float], None] | None
-    async_sleep: Callable[[float], Any] | None
-    event_hooks: Mapping[str, list[Callable[..., Any]]] | None
-    async_event_hooks: Mapping[str, list[Callable[..., Any]]] | None
+    async_sleep: Callable[[float], Awaitable[None]] | None
+    request_hooks: tuple[RequestHook, ...]
 
     def sync_transport(self, verify: Any) -> RetryingTransport:
         inner = self.transport or httpx.HTTPTransport(verify=verify, limits=self.limits)
-        extra: dict[str, Any] = {"sleep": self.sleep} if self.sleep else {}
         return RetryingTransport(
             inner,
             policy=self.policy,
             resign=self.auth.sign_request,
             backup_base_url=self.backup_base_url,
             on_outcome_unknown=self.auth.ledger.mark_unknown,
-            **extra,
+            sleep=self.sleep,
         )
 
     def async_transport_(self, verify: Any) -> AsyncRetryingTransport:
         inner = self.async_transport or httpx.AsyncHTTPTransport(verify=verify, limits=self.limits)
-        extra: dict[str, Any] = {"sleep": self.async_sleep} if self.async_sleep else {}
         return AsyncRetryingTransport(
             inner,
             policy=self.policy,
             resign=self.auth.sign_request,
             backup_base_url=self.backup_base_url,
             on_outcome_unknown=self.auth.ledger.mark_unknown,
-            **extra,
+            sleep=self.async_sleep,
         )
+
+    def async_request_hooks(self) -> list[Callable[[httpx.Request], Awaitable[None]]]:
+        def wrap(hook: RequestHook) -> Callable[[httpx.Request], Awaitable[None]]:
+            async def run(request: httpx.Request) -> None:
+                hook(request)
+
+            return run
+
+        return [wrap(hook) for hook in self.request_hooks]
 
 
 @attrs.define
 class WechatPayClient(Client):
     """The generated `Client`, whose httpx clients carry the contract checks, signing, verification and retries.
 
-    Its copies (`with_headers`, `with_timeout`, ...) keep all of that: the pipeline is part of the client, not of
-    one httpx client.
+    Its copies (`with_headers`, `with_timeout`, `with_cookies`) keep all of that, and leave the original untouched:
+    the pipeline is part of the client, not of one httpx client. The httpx clients are built on first use (once,
+    under a lock, however many threads call at once); leaving a `with` block closes them, and the next call builds
+    fresh ones, so a client can be entered again.
     """
 
     _pipeline: _Pipeline = attrs.field(kw_only=True, alias="pipeline", repr=False)
+    _lock: threading.Lock = attrs.field(init=False, factory=threading.Lock, repr=False, eq=False)
+
+    def with_headers(self, headers: dict[str, str]) -> WechatPayClient:
+        """A copy with more headers; unlike the generated method, the original client is not changed."""
+        return attrs.evolve(self, headers={**self._headers, **headers})
+
+    def with_cookies(self, cookies: dict[str, str]) -> WechatPayClient:
+        """A copy with more cookies; the original client is not changed."""
+        return attrs.evolve(self, cookies={**self._cookies, **cookies})
+
+    def with_timeout(self, timeout: httpx.Timeout) -> WechatPayClient:
+        """A copy with another (finite) timeout; the original client is not changed."""
+        return attrs.evolve(self, timeout=_timeout(timeout))
 
     def get_httpx_client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                follow_redirects=False,
-                auth=self._pipeline.auth,
-                transport=self._pipeline.sync_transport(self._verify_ssl),
-                event_hooks=dict(self._pipeline.event_hooks or {}),
-            )
-        return self._client
+        with self._lock:
+            if self._client is None:
+                self._client = httpx.Client(
+                    base_url=self._base_url,
+                    cookies=self._cookies,
+                    headers=self._headers,
+                    timeout=self._timeout,
+                    follow_redirects=False,
+                    auth=self._pipeline.auth,
+                    transport=self._pipeline.sync_transport(self._verify_ssl),
+                    event_hooks={"request": list(self._pipeline.request_hooks)},
+                )
+            return self._client
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
-        if self._async_client is None:
-            self._async_client = httpx.AsyncClient(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                follow_redirects=False,
-                auth=self._pipeline.auth,
-                transport=self._pipeline.async_transport_(self._verify_ssl),
-                event_hooks=dict(self._pipeline.async_event_hooks or {}),
-            )
-        return self._async_client
+        with self._lock:
+            if self._async_client is None:
+                self._async_client = httpx.AsyncClient(
+                    base_url=self._base_url,
+                    cookies=self._cookies,
+                    headers=self._headers,
+                    timeout=self._timeout,
+                    follow_redirects=False,
+                    auth=self._pipeline.auth,
+                    transport=self._pipeline.async_transport_(self._verify_ssl),
+                    event_hooks={"request": self._pipeline.async_request_hooks()},
+                )
+            return self._async_client
+
+    def __exit__(self, *args: Any, **kwargs: Any) -> None:
+        self.close()
+
+    async def __aexit__(self, *args: Any, **kwargs: Any) -> None:
+        await self.aclose()
 
     def close(self) -> None:
-        """Close the sync connection pool (the async one is closed by `aclose()` or `async with`)."""
-        if self._client is not None:
-            self._client.close()
+        """Close the sync connection pool; the next call opens a new one."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
 
     async def aclose(self) -> None:
-        if self._async_client is not None:
-            await self._async_client.aclose()
+        """Close the async connection pool; the next call opens a new one."""
+        with self._lock:
+            client, self._async_client = self._async_client, None
+        if client is not None:
+            await client.aclose()
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value) and value > 0
 
 
 def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
-    if value is None:
-        raise ConfigurationError("timeout=None would let a call hang forever; give a number of seconds")
+    """A timeout whose every part is a finite, positive number of seconds: no call may hang forever."""
     if isinstance(value, httpx.Timeout):
-        if None in (value.connect, value.read, value.write, value.pool):
-            raise ConfigurationError(f"every part of the timeout must be finite, got {value!r}")
+        parts = {"connect": value.connect, "read": value.read, "write": value.write, "pool": value.pool}
+        bad = {name: part for name, part in parts.items() if not _finite(part)}
+        if bad:
+            raise ConfigurationError(f"every part of the timeout must be a finite number of seconds > 0, got {bad}")
         return value
-    if value <= 0:
-        raise ConfigurationError(f"timeout must be a positive number of seconds, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
+        raise ConfigurationError(
+            f"timeout must be a finite number of seconds > 0 (None would let a call hang forever), got {value!r}"
+        )
     return httpx.Timeout(value)
 
 
@@ -184,9 +231,9 @@ def create_client(
     clock: Callable[[], float] | None = None,
     nonce: Callable[[], str] | None = None,
     sleep: Callable[[float], None] | None = None,
-    async_sleep: Callable[[float], Any] | None = None,
-    event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
-    async_event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+    async_sleep: Callable[[float], Awaitable[None]] | None = None,
+    request_hooks: Sequence[RequestHook] = (),
+    response_hooks: Sequence[ResponseHook] = (),
 ) -> WechatPayClient:
     """Build the generated `Client`, ready for `sync_service_order.sync_detailed(...)` and `asyncio_detailed(...)`.
 
@@ -200,7 +247,9 @@ def create_client(
       `raise_on_api_error=False` to get the generated `Response` for the error bodies the generated parser can read).
     - `timeout` (seconds or an `httpx.Timeout`, finite) applies to every call; `retry` (a `RetryPolicy`) is opt-in.
     - `backup_base_url` (e.g. `BACKUP_BASE_URL`) is where retries go once the primary host could not be reached.
-    - `event_hooks` / `async_event_hooks` are httpx event hooks; a "request" hook sees the signed request.
+    - `request_hooks` see each request as signed and sent; `response_hooks` see each answer only after its
+      signature was verified (an unsigned non-2xx answer is passed as it is), before errors are raised. Both are
+      plain functions, for sync and async calls alike; what they raise reaches the caller.
     - `transport`, `async_transport`, `clock`, `nonce`, `sleep` and `async_sleep` are for tests.
     """
     signer = WechatPayAuth(
@@ -220,6 +269,7 @@ def create_client(
         base_path=httpx.URL(url).path,
         raise_on_api_error=raise_on_api_error,
         ledger=OutcomeLedger(),
+        response_hooks=tuple(response_hooks),
     )
     pipeline = _Pipeline(
         auth=auth,
@@ -231,8 +281,7 @@ def create_client(
         async_transport=async_transport,
         sleep=sleep,
         async_sleep=async_sleep,
-        event_hooks=event_hooks,
-        async_event_hooks=async_event_hooks,
+        request_hooks=tuple(request_hooks),
     )
     return WechatPayClient(
         base_url=url,

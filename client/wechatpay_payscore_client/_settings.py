@@ -154,16 +154,15 @@ class ClientSettings:
         ]
         if missing:
             raise ConfigurationError(f"missing setting(s): {', '.join(missing)}")
-        if self.max_attempts > 1:
-            options.setdefault("retry", RetryPolicy(max_attempts=self.max_attempts))
-        return create_client(
-            mchid=str(self.mchid),
-            serial_no=str(self.serial_no),
-            private_key=_pem_or_path(str(self.private_key)),
-            private_key_password=self.private_key_password,
-            wechatpay_public_keys=self.wechatpay_public_keys(),
-            base_url=self.base_url,
-            backup_base_url=self.backup_base_url,
-            timeout=self.timeout,
-            **options,
-        )
+        settings: dict[str, Any] = {
+            "mchid": str(self.mchid),
+            "serial_no": str(self.serial_no),
+            "private_key": _pem_or_path(str(self.private_key)),
+            "private_key_password": self.private_key_password,
+            "wechatpay_public_keys": self.wechatpay_public_keys(),
+            "base_url": self.base_url,
+            "backup_base_url": self.backup_base_url,
+            "timeout": self.timeout,
+            "retry": RetryPolicy(max_attempts=self.max_attempts),
+        }
+        return create_client(**{**settings, **options})

@@ -10,6 +10,7 @@ in attempts and total time, use exponential backoff with full jitter, honour `Re
 from __future__ import annotations
 
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -34,8 +35,8 @@ _FATAL = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 
 
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if value < 0:
-        raise ConfigurationError(f"RetryPolicy.{attribute.name} must be >= 0, got {value!r}")
+    if not math.isfinite(value) or value < 0:
+        raise ConfigurationError(f"RetryPolicy.{attribute.name} must be a finite number >= 0, got {value!r}")
 
 
 def _at_least_one(_: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -57,6 +58,9 @@ class RetryPolicy:
     backoff_initial: float = attrs.field(default=0.25, validator=_non_negative)
     backoff_max: float = attrs.field(default=8.0, validator=_non_negative)
     max_retry_after: float = attrs.field(default=30.0, validator=_non_negative)
+    # Re-send after an attempt whose answer was lost (read timeout, dropped connection, 5xx). Safe for the sync: a
+    # repeat of an applied sync answers ORDER_DONE, reported as AlreadySyncedError. False: reconcile by hand instead.
+    retry_unknown_outcomes: bool = True
 
     def delay(self, attempt: int, retry_after: float | None, rng: Callable[[], float]) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
@@ -123,7 +127,7 @@ class _Call:
         self.request.headers["Host"] = self.request.url.netloc.decode("ascii")
         logger.warning("WeChat Pay primary host unreachable; trying the backup host %s", self.request.url.host)
 
-    def after_error(self, exc: httpx.TransportError) -> float | None:
+    def after_error(self, exc: httpx.RequestError) -> float | None:
         """Record a transport error; the delay before the next attempt, or None to give up."""
         outcome: Outcome = "not_sent" if isinstance(exc, _NOT_SENT + _FATAL) else "unknown"
         self.attempts.append(
@@ -149,6 +153,8 @@ class _Call:
         number = len(self.attempts)
         if number >= self._policy.max_attempts:
             return None
+        if self.attempts[-1].outcome == "unknown" and not self._policy.retry_unknown_outcomes:
+            return None
         delay = self._policy.delay(number, retry_after, self._rng)
         if self._clock() - self._started + delay > self._policy.total_timeout:
             return None
@@ -163,11 +169,15 @@ class _Call:
         )
         return delay
 
+    def interrupted(self) -> None:
+        """The caller gave up mid-attempt: the request may have left, so the order's outcome is unknown."""
+        self._on_outcome_unknown(self.request)
+
     def finish(self, response: httpx.Response) -> httpx.Response:
         response.extensions[ATTEMPTS_EXTENSION] = tuple(self.attempts)
         return response
 
-    def failure(self, exc: httpx.TransportError) -> Exception:
+    def failure(self, exc: httpx.RequestError) -> Exception:
         """The typed error for a call whose last attempt ended in `exc`."""
         history = "; ".join(f"#{a.number} {a.outcome}: {a.error or a.status_code}" for a in self.attempts)
         where = f"{self.request.method} {self.request.url}"
@@ -241,13 +251,13 @@ class RetryingTransport(httpx.BaseTransport):
         policy: RetryPolicy = NO_RETRY,
         resign: Callable[[httpx.Request], None],
         backup_base_url: str | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         on_outcome_unknown: Callable[[httpx.Request], None] | None = None,
         clock: Callable[[], float] | None = None,
         rng: Callable[[], float] | None = None,
     ) -> None:
         self._inner = inner
-        self._sleep = sleep
+        self._sleep = sleep or time.sleep
         self._settings = _settings(policy, resign, clock, rng, backup_base_url, on_outcome_unknown)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -258,10 +268,14 @@ class RetryingTransport(httpx.BaseTransport):
                 response = self._inner.handle_request(request)
                 # Read here, so that a connection lost mid-body is typed like any other lost answer.
                 response.read()
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, and a body that cannot be decoded
                 delay = call.after_error(exc)
                 if delay is None:
                     raise call.failure(exc) from exc
+            except BaseException:
+                # Interrupted (KeyboardInterrupt, cancellation) while the request may be on the wire.
+                call.interrupted()
+                raise
             else:
                 delay = call.after_response(response)
                 if delay is None:
@@ -299,10 +313,14 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
             try:
                 response = await self._inner.handle_async_request(request)
                 await response.aread()
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, and a body that cannot be decoded
                 delay = call.after_error(exc)
                 if delay is None:
                     raise call.failure(exc) from exc
+            except BaseException:
+                # Cancelled (asyncio.wait_for, a task group) while the request may be on the wire.
+                call.interrupted()
+                raise
             else:
                 delay = call.after_response(response)
                 if delay is None:

@@ -54,6 +54,8 @@ def _problems(
             message = f"not a field of the contract ({', '.join(unexpected)}); remove it"
         elif error.kind.name == "pattern" and isinstance(value, str) and any(ord(char) > 0xFFFF for char in value):
             message += "; it contains a character outside the Basic Multilingual Plane (4-byte UTF-8, e.g. an emoji)"
+        elif error.kind.name == "pattern" and isinstance(value, str) and any(ord(char) < 0x20 for char in value):
+            message += "; it contains a control character (a line break, a tab, NUL...)"
         elif error.kind.name == "type" and value is None:
             message += "; omit an absent optional field instead of sending null"
         problems.append(

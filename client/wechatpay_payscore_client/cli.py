@@ -43,7 +43,8 @@ class ExitCode(IntEnum):
     SIGNATURE_FAILURE = 4  # WeChat Pay rejected our signature (401 SIGN_ERROR): keys or serial misconfigured
     OUTCOME_UNKNOWN = 5  # sent, answer lost or unverifiable: query the order before any retry
     UNREACHABLE = 6  # WeChat Pay could not be reached; nothing was sent; safe to retry
-    ALREADY_SYNCED = 10  # the order was already DONE (ORDER_DONE)
+    ALREADY_SYNCED = 10  # ORDER_DONE after an attempt of this call whose answer was lost: that attempt synced it
+    ALREADY_DONE = 11  # ORDER_DONE with no earlier attempt of ours: the order was completed before this call
 
 
 EPILOG = """\
@@ -62,9 +63,11 @@ examples:
 an ISO date-time with an offset (converted to Beijing time) or without one (taken as Beijing time).
 
 exit status:
-  0 synced   10 already synced (ORDER_DONE)   2 invalid input or configuration (nothing sent)
-  3 rejected by WeChat Pay   4 signature rejected (401 SIGN_ERROR)   5 outcome unknown: query the order first
-  6 WeChat Pay unreachable (nothing sent)
+  0 synced     2 invalid input or configuration (nothing sent)     3 rejected by WeChat Pay
+  4 signature rejected (401 SIGN_ERROR)     5 outcome unknown (a lost or unverifiable answer, a 5xx): query first
+  6 WeChat Pay unreachable (nothing sent)     10 already synced by an earlier attempt of this call whose answer was
+  lost     11 the order was already DONE before this call (query it if that is unexpected)
+The private key's password is read from WECHATPAY_PRIVATE_KEY_PASSWORD or the config file, never from a flag.
 """
 
 
@@ -124,6 +127,9 @@ def _parser() -> argparse.ArgumentParser:
         help="platform certificate, repeatable [WECHATPAY_PLATFORM_CERTIFICATES]",
     )
     merchant.add_argument("--base-url", help="API base URL, e.g. the emulator's [WECHATPAY_BASE_URL]")
+    merchant.add_argument(
+        "--backup-base-url", help="where retries go when the primary is unreachable [WECHATPAY_BACKUP_BASE_URL]"
+    )
     merchant.add_argument("--timeout", type=float, help="seconds per call [WECHATPAY_TIMEOUT, default 10]")
     merchant.add_argument("--max-attempts", type=int, help="attempts with safe retries [WECHATPAY_MAX_ATTEMPTS]")
     sync.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -140,6 +146,7 @@ def _settings(args: argparse.Namespace) -> ClientSettings:
         public_key=args.public_key,
         platform_certificates=tuple(args.platform_certificate or ()),
         base_url=args.base_url,
+        backup_base_url=args.backup_base_url,
         timeout=args.timeout,
         max_attempts=args.max_attempts,
     )
@@ -171,8 +178,17 @@ def _failure(exc: WechatPayError, out_order_no: str) -> tuple[ExitCode, dict[str
         result.update(result="already_synced", advice="an earlier attempt of this call synced the order")
         return ExitCode.ALREADY_SYNCED, result
     if isinstance(exc, OrderAlreadyDoneError):
-        result.update(result="already_synced", advice="the order is already DONE; nothing to do")
-        return ExitCode.ALREADY_SYNCED, result
+        result.update(
+            result="already_done",
+            advice="the order was DONE before this call; query it if you did not expect that",
+        )
+        return ExitCode.ALREADY_DONE, result
+    if isinstance(exc, WechatPayAPIError) and exc.outcome_unknown:
+        # A 5xx, or any answer after an attempt whose answer was lost: the sync may have been applied.
+        result.update(
+            result="outcome_unknown", advice="query the order before any retry: the sync may have been applied"
+        )
+        return ExitCode.OUTCOME_UNKNOWN, result
     table: list[tuple[type[WechatPayError], ExitCode, str]] = [
         (RequestValidationError, ExitCode.INVALID_INPUT, "invalid_input"),
         (ConfigurationError, ExitCode.INVALID_INPUT, "invalid_configuration"),

@@ -84,7 +84,8 @@ def main(out: TextIO | None = None) -> int:
             private_key=demo.demo_merchant_private_key_path(),
             wechatpay_public_keys={demo.DEMO_WECHATPAY_PUBLIC_KEY_ID: demo.demo_wechatpay_public_key_path()},
             base_url=base_url,
-            event_hooks={"request": [recorder.on_request], "response": [recorder.on_response]},
+            request_hooks=[recorder.on_request],
+            response_hooks=[recorder.on_response],
         )
         body = SyncServiceOrderRequest(
             service_id=demo.DEMO_ORDER.service_id,

@@ -72,11 +72,25 @@ def test_console_script_syncs_with_only_environment_variables(base_url: str, emu
     assert "PRIVATE KEY" not in result.stdout + result.stderr
 
 
-def test_exit_codes_success_then_already_synced(env: dict[str, str], emulator: Emulator) -> None:
+def test_exit_codes_success_then_already_done(env: dict[str, str], emulator: Emulator) -> None:
     assert run(*ORDER_FLAGS)[0] == ExitCode.SYNCED
     code, out = run(*ORDER_FLAGS)
-    assert code == ExitCode.ALREADY_SYNCED
+    assert code == ExitCode.ALREADY_DONE
     assert "ORDER_DONE" in out
+
+
+def test_lost_answer_then_retry_exits_already_synced(env: dict[str, str], emulator: Emulator) -> None:
+    emulator.inject(Fault.apply_then_drop(), times=1)
+    code, out = run(*ORDER_FLAGS, "--max-attempts", "2", "--json")
+    assert code == ExitCode.ALREADY_SYNCED
+    assert json.loads(out)["result"] == "already_synced"
+
+
+def test_server_error_exits_outcome_unknown(env: dict[str, str], emulator: Emulator) -> None:
+    emulator.inject(Fault.apply_then_500(), times=1)
+    code, out = run(*ORDER_FLAGS, "--json")
+    assert code == ExitCode.OUTCOME_UNKNOWN
+    assert json.loads(out)["code"] == "SYSTEM_ERROR"
 
 
 def test_json_output_for_scripts(env: dict[str, str], emulator: Emulator) -> None:
