@@ -54,24 +54,28 @@ def check_response(
         return Verification(verified=False, request_id=request_id)
 
     timestamp = int(raw_timestamp) if raw_timestamp and _UNIX_SECONDS.fullmatch(raw_timestamp) else None
-    context: VerificationContext = {
-        "request": request,
-        "response": response,
-        "request_id": request_id,
-        "timestamp": timestamp,
-        "nonce": nonce,
-        "serial": serial,
-    }
+
+    def context() -> VerificationContext:
+        # Built only when a check fails: the success path is every call's, the failure path is rare.
+        return {
+            "request": request,
+            "response": response,
+            "request_id": request_id,
+            "timestamp": timestamp,
+            "nonce": nonce,
+            "serial": serial,
+        }
+
     if not (raw_timestamp and nonce and signature and serial):
         missing = [name for name in SIGNATURE_HEADERS if not headers.get(name)]
         raise MissingSignatureHeadersError(
             f"answer to {request.method} {request.url.raw_path.decode('ascii', 'replace')} lacks "
             f"{', '.join(missing)}: it is not signed by WeChat Pay and must be treated as forged",
-            **context,
+            **context(),
         )
     if timestamp is None:
         raise MissingSignatureHeadersError(
-            f"Wechatpay-Timestamp {raw_timestamp!r} is not Unix seconds: the answer cannot be verified", **context
+            f"Wechatpay-Timestamp {raw_timestamp!r} is not Unix seconds: the answer cannot be verified", **context()
         )
 
     skew = timestamp - now
@@ -81,7 +85,7 @@ def check_response(
             f"Wechatpay-Timestamp {timestamp} is {_seconds(abs(skew))} s {direction} local time {_seconds(now)} "
             f"(limit {MAX_SKEW_SECONDS} s): a replayed answer, or a local clock that needs synchronising",
             skew=skew,
-            **context,
+            **context(),
         )
 
     public_key = public_keys.get(serial)
@@ -91,22 +95,22 @@ def check_response(
             f"Wechatpay-Serial {serial!r} names no configured key (known: {', '.join(known)}); after a key rotation "
             "or a public-key migration, add the new key to wechatpay_public_keys",
             known_serials=known,
-            **context,
+            **context(),
         )
 
     signature_type = headers.get("Wechatpay-Signature-Type")
     if signature_type is not None and signature_type != SCHEMA:
-        raise InvalidSignatureError(f"Wechatpay-Signature-Type {signature_type!r} is not {SCHEMA}", **context)
+        raise InvalidSignatureError(f"Wechatpay-Signature-Type {signature_type!r} is not {SCHEMA}", **context())
     if is_probe(signature):
         raise ProbeSignatureError(
             "Wechatpay-Signature is a WECHATPAY/SIGNTEST/ probe, sent by WeChat Pay to check that answers are "
             f"verified; the answer is rejected, but {_RECONCILE}",
-            **context,
+            **context(),
         )
     if not verify(response_message(raw_timestamp, nonce, response.content), signature, public_key):
         raise InvalidSignatureError(
             f"Wechatpay-Signature does not verify with key {serial} over TIMESTAMP\\nNONCE\\nBODY\\n "
             f"({len(response.content)}-byte body): treat the answer as forged; {_RECONCILE}",
-            **context,
+            **context(),
         )
     return Verification(verified=True, serial=serial, timestamp=timestamp, nonce=nonce, request_id=request_id)

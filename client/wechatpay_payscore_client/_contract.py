@@ -12,12 +12,13 @@ import functools
 import posixpath
 import re
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import jsonschema_rs
+
+if TYPE_CHECKING:
+    import jsonschema_rs
 
 __all__ = ["FORMAT_CHECKERS", "Contract", "Operation", "Parameter", "load_contract", "paid_time_is_valid"]
 
@@ -53,6 +54,8 @@ FORMAT_CHECKERS = {"wechatpay-paid-time": paid_time_is_valid}
 
 
 def _compile(schema: Mapping[str, Any], components: Mapping[str, Any]) -> jsonschema_rs.Validator:
+    import jsonschema_rs  # noqa: PLC0415 - needed from the first create_client() on, not at import
+
     # `$ref`s in the spec point at `#/components/...`: give the validator a root that has them.
     root = {**schema, "components": components}
     return jsonschema_rs.Draft202012Validator(root, formats=FORMAT_CHECKERS, validate_formats=True)
@@ -204,6 +207,8 @@ def _operations(document: Mapping[str, Any]) -> tuple[Operation, ...]:
 
 def contract_path() -> Path:
     """Where the installed package keeps the contract."""
+    from importlib import resources  # noqa: PLC0415 - once per process
+
     return Path(str(resources.files(__package__ or "wechatpay_payscore_client") / "contract" / CONTRACT_FILE))
 
 

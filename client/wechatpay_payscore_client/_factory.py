@@ -11,7 +11,6 @@ import math
 import platform
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from importlib import metadata
 from typing import Any
 
 import attrs
@@ -47,6 +46,8 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 def user_agent() -> str:
     """`User-Agent` naming this package, its version and the platform (WeChat Pay refuses requests without one)."""
+    from importlib import metadata  # noqa: PLC0415 - once per create_client(), not at import
+
     try:
         version = metadata.version("wechatpay-payscore")
     except metadata.PackageNotFoundError:  # pragma: no cover - only when run from a bare source tree

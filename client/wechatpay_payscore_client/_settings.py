@@ -19,7 +19,6 @@ A TOML file holds the same settings in lower case without the prefix, under a `[
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -99,6 +98,8 @@ class ClientSettings:
 
     @classmethod
     def from_file(cls, path: str | Path) -> ClientSettings:
+        import tomllib  # noqa: PLC0415 - only for a configuration file
+
         file = Path(path)
         try:
             document = tomllib.loads(file.read_text(encoding="utf-8"))

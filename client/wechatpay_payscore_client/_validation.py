@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
-
-import jsonschema_rs
 
 from ._contract import Contract, Operation, Parameter
 from ._errors import RequestValidationError, ValidationProblem
+
+if TYPE_CHECKING:
+    import jsonschema_rs
 
 __all__ = ["RequestValidator"]
 
