@@ -23,6 +23,8 @@ help:
 	@echo "make generate | check-generated | lint-spec | lint | typecheck | pytest | interop | bench"
 
 $(INSTALLED): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python >= 3.11 is needed: run make PYTHON=python3.11 ..." >&2; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[emulator,dev,bench]'
 	touch $@

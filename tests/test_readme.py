@@ -3,8 +3,9 @@
 - `python` blocks run in a fresh interpreter, in a folder holding the TEST-ONLY demo keys under the names the README
   uses (`apiclient_key.pem`, `pub_key.pem`), against the emulator: the production host in the text is the one thing
   replaced, by the emulator's loopback URL.
-- `sh` blocks run in bash from the repository root with the project's virtual environment first on PATH, except
-  `make test` itself, which is only dry-run (`make -n test`): running it here would run this test again.
+- `sh` blocks run in bash in a copy of the repository's tracked files (so that `make generate` rewrites the copy,
+  not the tree under test), sharing the already installed virtual environment and linter, with `make` told not to
+  re-run those set-up steps; `make test` itself is only dry-run (`make -n test`): running it would run this test.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def environment() -> dict[str, str]:
 @pytest.mark.parametrize("index", range(len(blocks("python"))))
 def test_python_block(index: int, emulator_url: tuple[Emulator, str], tmp_path: Path) -> None:
     emulator, url = emulator_url
+    assert emulator.wait_idle(60)
     emulator.reset()
     shutil.copy(demo.demo_merchant_private_key_path(), tmp_path / "apiclient_key.pem")
     shutil.copy(demo.demo_wechatpay_public_key_path(), tmp_path / "pub_key.pem")
@@ -73,15 +75,35 @@ def test_python_block(index: int, emulator_url: tuple[Emulator, str], tmp_path: 
         assert emulator.requests, "the example must really have called the (emulated) API"
 
 
+# Set-up stamps of the Makefile that the copy shares with the tree under test: never remade from the copy.
+SHARED = [".venv", "openapi/node_modules", "interop/typescript/node_modules"]
+STAMPS = ".venv/.installed openapi/node_modules/.installed interop/typescript/node_modules/.installed"
+
+
+def copy_of_repository(target: Path) -> Path:
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in tracked.decode().split("\0"):
+        if name and (ROOT / name).exists():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name, follow_symlinks=False)
+    for name in SHARED:
+        if (ROOT / name).exists():
+            (target / name).symlink_to(ROOT / name)
+    return target
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(blocks("sh"))))
 def test_sh_block(index: int, tmp_path: Path) -> None:
+    repo = copy_of_repository(tmp_path / "repo")
     script = blocks("sh")[index]
     script = re.sub(r"^make test\b", "make -n test", script, flags=re.MULTILINE)
+    keep = " ".join(f"-o {stamp}" for stamp in STAMPS.split())
+    script = re.sub(r"^make\b", f"make {keep}", script, flags=re.MULTILINE)
     result = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
         check=False,
-        cwd=ROOT,
+        cwd=repo,
         env={**environment(), "TMPDIR": str(tmp_path)},
         capture_output=True,
         text=True,

@@ -46,8 +46,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read_orders(path: str) -> tuple[Order, ...]:
+    text = read_pem_file(path)  # its own error names the file that cannot be read
     try:
-        data = json.loads(read_pem_file(path))
+        data = json.loads(text)
     except ValueError as exc:
         raise InvalidOrderError(f"{path} is not JSON: {exc}") from exc
     if not isinstance(data, list):
@@ -120,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = _config(args)
         emulator = Emulator(config)
         sock = bind(args.host, args.port)
-    except (EmulatorError, OSError) as exc:
+    except (EmulatorError, OSError, OverflowError) as exc:  # OverflowError: a port outside 0-65535
         print(f"wechatpay-emulator: {exc}", file=sys.stderr)
         return 2
     url = base_url(sock)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -54,6 +55,9 @@ _BAD_GATEWAY_HTML = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
     b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
 )
+
+_UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class _Drop:
@@ -148,7 +152,7 @@ class _SyncApi:
     async def _read_body(self, receive: Receive, headers: Headers) -> tuple[bytes | None, bool]:
         limit = self._state.config.body_limit
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if _DIGITS.fullmatch(declared) and (len(declared) > 18 or int(declared) > limit):
             return b"", True
         chunks: list[bytes] = []
         size = 0
@@ -211,7 +215,11 @@ class _SyncApi:
         exchange.signature_verified = False
         if fields.serial_no != config.merchant_serial:
             return error_answer(401, "SIGN_ERROR", "商户证书序列号有误", echo)
-        if not fields.timestamp.isdigit() or abs(int(fields.timestamp) - config.now()) > TIMESTAMP_TOLERANCE:
+        # ASCII digits only (str.isdigit() also takes "²"), and few enough that int() cannot refuse them.
+        if (
+            not _UNIX_SECONDS.fullmatch(fields.timestamp)
+            or abs(int(fields.timestamp) - config.now()) > TIMESTAMP_TOLERANCE
+        ):
             return error_answer(401, "SIGN_ERROR", "时间戳超出有效范围", echo)
         if not verify(config.merchant_public_key, message, fields.signature):
             return error_answer(401, "SIGN_ERROR", "签名错误", echo)

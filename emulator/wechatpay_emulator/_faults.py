@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import math
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -12,7 +13,10 @@ import attrs
 
 from ._errors import ControlError
 
-__all__ = ["Fault", "FaultBoard", "FaultKind", "InjectedFault"]
+__all__ = ["MAX_LATENCY", "Fault", "FaultBoard", "FaultKind", "InjectedFault"]
+
+# An hour: longer than any client timeout worth testing, short enough that a mistaken value cannot hang a server.
+MAX_LATENCY = 3600.0
 
 
 class FaultKind(enum.StrEnum):
@@ -54,8 +58,8 @@ class Fault:
     @classmethod
     def latency(cls, seconds: float) -> Fault:
         """Wait `seconds` before handling the request, then answer normally (a slow WeChat Pay: client timeouts)."""
-        if seconds < 0:
-            raise ControlError("latency seconds must be >= 0")
+        if not math.isfinite(seconds) or not 0 <= seconds <= MAX_LATENCY:
+            raise ControlError(f"latency seconds must be a finite number from 0 to {MAX_LATENCY:g}, got {seconds!r}")
         return cls(kind=FaultKind.LATENCY, seconds=seconds)
 
     @classmethod

@@ -79,8 +79,12 @@ def parse_authorization(value: str) -> AuthorizationFields:
 
 
 def request_message(method: str, target: str, timestamp: str, nonce: str, body: bytes) -> bytes:
-    """`METHOD\\nURL\\nTIMESTAMP\\nNONCE\\nBODY\\n`: URL is the raw request target, BODY the raw body bytes."""
-    head = f"{method}\n{target}\n{timestamp}\n{nonce}\n".encode()
+    """`METHOD\\nURL\\nTIMESTAMP\\nNONCE\\nBODY\\n`: URL is the raw request target, BODY the raw body bytes.
+
+    The text arguments come from the request line and headers decoded as latin-1; encoding them back the same way
+    restores the exact bytes received, whatever they were.
+    """
+    head = f"{method}\n{target}\n{timestamp}\n{nonce}\n".encode("latin-1")
     return head + body + b"\n"
 
 

@@ -258,6 +258,8 @@ def test_timeout_is_honoured_and_outcome_unknown(make_client: ClientFactory, emu
         sync(client)
     assert caught.value.outcome_unknown
     assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
+    assert emulator.wait_idle(60)
+    assert emulator.order(SEED.out_order_no).state == "DONE"  # the server finished what the client gave up on
 
 
 def test_unreachable_host_is_nothing_sent(make_client: ClientFactory) -> None:

@@ -13,6 +13,20 @@ export class ResponseVerificationError extends Error {
   }
 }
 
+/**
+ * Refused before signing: a path parameter of `.` or `..` is a dot segment, which URL parsers remove, so the call
+ * would silently go to another path (`..` as out_order_no turns the sync into POST /v3/payscore/acquiringbank/sync).
+ */
+export class DotSegmentParameterError extends Error {
+  constructor(
+    readonly parameter: string,
+    readonly value: string,
+  ) {
+    super(`path parameter ${parameter} = ${JSON.stringify(value)} is a dot segment; nothing was sent`);
+    this.name = new.target.name;
+  }
+}
+
 /** Step 1: a Wechatpay-* header needed to verify is absent. */
 export class MissingSignatureHeaderError extends ResponseVerificationError {
   constructor(

@@ -1,6 +1,7 @@
 // Plugs the signer and verifier into openapi-fetch. The request is signed over the bytes and path that will be
 // sent, and the answer is verified over the raw bytes before openapi-fetch parses anything.
 import type { Middleware } from "openapi-fetch";
+import { DotSegmentParameterError } from "./errors.js";
 import { authorizationHeader, randomNonce, type MerchantCredentials } from "./signer.js";
 import { systemNowSeconds, verifyResponse, type VerifierOptions } from "./verifier.js";
 
@@ -24,7 +25,10 @@ export function wechatPay2Middleware(options: WechatPay2Options): Middleware {
   const now = options.nowSeconds ?? systemNowSeconds;
   const nonce = options.nonce ?? randomNonce;
   return {
-    async onRequest({ request }) {
+    async onRequest({ request, params }) {
+      for (const [name, value] of Object.entries(params.path ?? {})) {
+        if (value === "." || value === "..") throw new DotSegmentParameterError(name, value);
+      }
       const body = new Uint8Array(await request.clone().arrayBuffer());
       // What undici puts on the request line: the WHATWG-serialised path and query, after percent-encoding
       // and dot-segment removal. Signing request.url's pieces, not the template, keeps the two identical.

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { sign, verify } from "node:crypto";
 import { test } from "node:test";
 import { createPayScoreClient } from "../src/client.js";
-import { InvalidSignatureError, SignatureProbeError } from "../src/errors.js";
+import { DotSegmentParameterError, InvalidSignatureError, SignatureProbeError } from "../src/errors.js";
 import type { components } from "../src/generated/schema.js";
 import { buildRequestMessage } from "../src/signer.js";
 import { buildResponseMessage } from "../src/verifier.js";
@@ -103,6 +103,42 @@ test("signs the percent-encoded path and the exact body bytes that are sent", as
   assert.equal(sent.request.headers.get("Content-Type"), "application/json");
   assert.match(sent.request.headers.get("User-Agent") ?? "", /^wechatpay-payscore-ts-interop\//);
   assert.equal(sent.request.headers.get("Wechatpay-Serial"), ids.platform_public_key_id);
+});
+
+test("a dot-segment order number is refused before anything is signed or sent", async () => {
+  for (const value of [".", ".."]) {
+    const captured: Captured[] = [];
+    await assert.rejects(
+      fakeClient(() => signedAnswer(204, ""), captured).POST(PATH, { params: { path: { out_order_no: value } }, body: BODY }),
+      (error: unknown) => error instanceof DotSegmentParameterError && error.parameter === "out_order_no",
+    );
+    assert.equal(captured.length, 0);
+  }
+});
+
+test("the query string is part of the signed message", async () => {
+  const captured: Captured[] = [];
+  const client = fakeClient(() => signedAnswer(204, ""), captured);
+  // The contract declares no query parameter, so one is added the way a caller of a sibling endpoint would.
+  await client.POST(PATH, {
+    params: { path: { out_order_no: "Q1" } },
+    body: BODY,
+    querySerializer: () => "debug=1&x=%7C",
+  });
+  const [sent] = captured;
+  assert.ok(sent);
+  const url = new URL(sent.request.url);
+  assert.equal(url.search, "?debug=1&x=%7C");
+  const fields = authorizationFields(sent.request.headers.get("Authorization") ?? "");
+  const message = buildRequestMessage({
+    method: "POST",
+    url: `${url.pathname}${url.search}`,
+    body: sent.body,
+    timestamp: String(NOW),
+    nonce: "FIXEDNONCE0000000000000000000000",
+  });
+  const signature = Buffer.from(fields.get("signature") ?? "", "base64");
+  assert.ok(verify("sha256", message, testOnlyMerchantPublicKey, signature), "signature must cover the query");
 });
 
 test("a verified 204 gives no data and no error", async () => {
