@@ -1,10 +1,12 @@
-"""TEST-ONLY keys and ids for the benchmark (copied from the auth plugin's peer vectors; never use them for real).
+"""TEST-ONLY keys and ids for the benchmark: the emulator's public demo identity (never use them for real).
 
-The merchant pair signs the contenders' requests; the platform pair is the "WeChat Pay" key the bench server signs
-its answers with.
+The merchant pair signs the contenders' requests; the "WeChat Pay" pair (public-key mode) is what the bench server
+signs its answers with. Read from the files the emulator ships, so the project keeps one copy of each test key.
 """
 
 from __future__ import annotations
+
+from wechatpay_emulator import demo
 
 __all__ = [
     "MCHID",
@@ -16,92 +18,11 @@ __all__ = [
     "PLATFORM_PUBLIC_PEM",
 ]
 
-MCHID = "1900000100"
-MERCHANT_SERIAL_NO = "3775B6A45ACD588826D15E583A95F5DD2F6D4F0A"
-PLATFORM_PUBLIC_KEY_ID = "PUB_KEY_ID_0119000001002024112700000000"
+MCHID = demo.DEMO_MCHID
+MERCHANT_SERIAL_NO = demo.DEMO_MERCHANT_SERIAL
+PLATFORM_PUBLIC_KEY_ID = demo.DEMO_WECHATPAY_PUBLIC_KEY_ID
 
-MERCHANT_PRIVATE_PEM = """\
------BEGIN PRIVATE KEY-----
-MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQC0C/aYtAImp2lN
-Idas0ZVwtlq/oWxs/8YGJQX3D9+YTdim5Q6oTKoRyS9302lcA9RwXoVtfpupn8mE
-OnL6M3qKzc37ib9lFJQXeIYjdJyzkdMjbKEXS312coRv6wd0qMDYCWXAjKAq8Bk3
-BifhRB2pnqbyya3+6e/e4O3whCm/2xWurzycI71ZyLpFLpbcwyTJDDOOVPkPizMH
-Zg/uGzP28bHQac22QRFtnqFDQvv2F1po7soQnykbaPdmqPh5foNree2zuGsuaVTe
-s/lcAiQl5xvtFZ0ujnVMEDZurDvcVe5WNPgpRsYTrampHlq72xF4DTlFaKrt1hHV
-N3OpYV4ZAgMBAAECggEABznYsIm+8Vq0MvSJ918k+oRTEZBSt/Au/CWlvuPr8yKi
-sJYOV8pV5AdZSJubRaZgsw7UF5AmgrEHRy+KWEjTIPmADBmb7RxdkjCT353pQRq3
-6NrN/0+YDjYr4wsBfljcfn8oDomGTxraRDdSx+tyLlHP/PwDp/CvIBiSbB39x/Wb
-WkGB+al0hpEoxMQg0g3MbmtMQy4aJqTFHgNWwxROmQtZ8696EWklWvQZg1txg20s
-z28LXuVGtdciKw8sEwiq3kY/0I28B3sTiLZPr9cn/uNwXPKq4HW3Tz3BvSPuzAtO
-7SB4LXQ//aIzoNkMqRCD8o+E3Ke4cGNKvJREVAOAYQKBgQD3PR4LicINUA0Zoz58
-pU5h6iO8bqpR3QVMfbgYyjon9eh8xEpXdBg1MmmKfkgcEJMVFBuD8nJlUj5Bfm2X
-Ev41/MbgpgMhSY/vBu2PE8IF9vO2K3GnFI2BpZx8BhD65U7BjkaiFi3W6mat1j5r
-4BxhYBJNGhqqE60t4Ibf/oZxqQKBgQC6bUxbg9/InIkz39+lNZIn80B7XBKRhIfS
-XPYJAgzs0xPEjjwNUwBFwDAOLzHUWfPiYruwy+SiMibK0G0aSAm3Z7qcEtZllmRC
-wIENu1VHUzAbPNT1lAVnFjQslfH0r3sYyUFN1VlfGeFraCLSWqtXr+PQfISSTNC4
-8unER8Qu8QKBgHj5E7Frl2KyL6bCxHly3RZ13UR/FaF2tvgFb8XZdXlGDpq15PZD
-nPCymQel4Jyy03T14LzALY88HbAoL3FDXtWFuL4FHPT1rJK1Xhmq/j2y5u7U9Qhe
-uxqbsSTSRw6sksuMVS1MEuPcz57xfJuGDfzraCkHw9JCTHNtMDF7tcb5AoGBAJ7d
-lTxHXORvwNvb45G93Rb+S+zTwV8QOU4iuedjP/Bwz1+odbRFDu5hoJH11djH7vT0
-fk1i8yrk4fnjM5Y53U3Vr0hhJSLczgO0WEWDZmCpm00awb+krBX07fEwtkd1Ysj0
-eBoDvW01eMs2qrXnXiwTT2fTNIYXv6ZcGqmRHrWBAoGBAMzlMETKAwdW29jyZ8rv
-gtmBBVnMRMJLJIv3Z4esREFkZDyU8rkCpRUwy4/zYCiV0Vi49N1FbQLi8cw0TvDT
-+xpnIC0pISUhxN8Xdh2X3a/wgloCKu9kLsDwd/uVOtz5qzUuXdRCMgm6Vk0tDi3f
-LZ+oaHBR3whinYxxGh6UdZVq
------END PRIVATE KEY-----
-"""
-
-MERCHANT_PUBLIC_PEM = """\
------BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtAv2mLQCJqdpTSHWrNGV
-cLZav6FsbP/GBiUF9w/fmE3YpuUOqEyqEckvd9NpXAPUcF6FbX6bqZ/JhDpy+jN6
-is3N+4m/ZRSUF3iGI3Scs5HTI2yhF0t9dnKEb+sHdKjA2AllwIygKvAZNwYn4UQd
-qZ6m8smt/unv3uDt8IQpv9sVrq88nCO9Wci6RS6W3MMkyQwzjlT5D4szB2YP7hsz
-9vGx0GnNtkERbZ6hQ0L79hdaaO7KEJ8pG2j3Zqj4eX6Da3nts7hrLmlU3rP5XAIk
-Jecb7RWdLo51TBA2bqw73FXuVjT4KUbGE62pqR5au9sReA05RWiq7dYR1TdzqWFe
-GQIDAQAB
------END PUBLIC KEY-----
-"""
-
-PLATFORM_PRIVATE_PEM = """\
------BEGIN PRIVATE KEY-----
-MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDHg+rbdbam1pSK
-9hZP39BoHl+zunmtK0TafizA08EjLp3MokRV5E8xSUQ1mMwk6+/FoVauRKPKbcVM
-c+3xwmuMOqwq59WbXuOxNu+oFYP7LNHIewHLcDKbNJPObHs+SMgzQMcyUSB4u+xA
-AvdA3oV8YbOrMfh+aFk5aCt4+Wo8Ue0P9aNA53UJgV/LkvcSyEyZFUM67MZaD+hY
-Mz9Az15sJyaItOIIphCqlIQBuwPGe+HnUnImsJCqraK++D8X/c0Sl2jVSsaE42c0
-iZAGvaxxR6GiEet1qhPppe/gptlylTptRdttd0ZjJFGUVhZfvbFqHNIC7NFQepzz
-jvDylnTTAgMBAAECggEARihjvk9a7rkXG/RkLSs5aFuB8Lv6jIPiHujuiNINoPcE
-A1DuMbvqgxzN8QDtjHAw7PCKgBZf+E94aSV8/x4MXo/FOgMzEIMiEw+L37HNKtZ8
-YICsxWKLURuAfD6WafUC/U7inRV9EyeV8H56fqOhEfdzTBhy1tSPx4mTe+NM0a+n
-uBe1H0g4TzGkOou9EHds6XByAgnzWXNjbZj1bpl7zNbPI4e6GnBubOf+ChITQIdK
-+9vKTN290Rrm3T0lczg7G2rJYWwRw1z7UIDzWldj96LzMQujb0HzFAU25D2rGX5k
-xk+kXDX3L5W4ekJUjcx6Y/b91KWuIdOTduuwqcc4tQKBgQD5GI+UEmHUX+yTG2WE
-i8hKpBfRbPAaXXdzM4kT8vUy3K2xyWhILmwKZnqFuGruJGxLts24wxBuF9w8Zydi
-f9hUKRAO0UQcNZCMpjUB5WsK/CPvYxg8IDrwjDmSI/z8XmvICQh6vR3/mN6co0bc
-MrS2g1QGTmRasG71kSlBsoSodQKBgQDNC4+z2Rxc4SskboySzPpWj35dRsDJkGbt
-Iw+RHMxXW4ZGhAD2ReJHvyPGYHYqkNefQ3G4rS4CoJWgIK85IoRS5b3uAuvaWs0w
-cPIKmk7PvwipAmWxUsOKw0dxT4FuOcOc1EORmd39jS6vD1fg70b5a03VOT7makL4
-gm0+Mbw/JwKBgQD18PUaKsgiyw8m897Y7ra0U64cnaW3Ml+VA+YtJy5HqLFqn0Ry
-ODt+TU5dpwcU2CuA2h3mddpMCQzvKp4tV7L87YooRyArhguRgy1FEQIOV4MXgczU
-2LG4/Yp+K0BG4OckGx8fKIhs67+oAmIdWYcpySL2EwJstFTp6whEEIGAXQKBgExM
-qA2xladONqKY7IBX/DOns8r74BNhQ5usd0d1YuiC60VkK4N438n461QPYwlV2pau
-HywsbTmXDfaHEwz8tiauzO07cw5OyZnj/X1KjFcr7AoQFU1V0ePZ5MTaY/xjTFIY
-fog4rG2EUsHbwMS35T482rqkUa6mDgOxbPs+wKDzAoGAf+KEYNqKpudeoWe46W9N
-+QwO/BDNtYNtXlBlsdx7QovBucrH8a+PkafeThKhRLulrfJkhba88/nm43onFlzz
-xDDU2V7qw0NOZ34vdnut7ewgNSjSzfgSULt3mpsGnFpTSvxJLt9WMJrx+5zWHYi5
-3ActZ98XJwjWikVS31ndSmM=
------END PRIVATE KEY-----
-"""
-
-PLATFORM_PUBLIC_PEM = """\
------BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx4Pq23W2ptaUivYWT9/Q
-aB5fs7p5rStE2n4swNPBIy6dzKJEVeRPMUlENZjMJOvvxaFWrkSjym3FTHPt8cJr
-jDqsKufVm17jsTbvqBWD+yzRyHsBy3AymzSTzmx7PkjIM0DHMlEgeLvsQAL3QN6F
-fGGzqzH4fmhZOWgrePlqPFHtD/WjQOd1CYFfy5L3EshMmRVDOuzGWg/oWDM/QM9e
-bCcmiLTiCKYQqpSEAbsDxnvh51JyJrCQqq2ivvg/F/3NEpdo1UrGhONnNImQBr2s
-cUehohHrdaoT6aXv4KbZcpU6bUXbbXdGYyRRlFYWX72xahzSAuzRUHqc847w8pZ0
-0wIDAQAB
------END PUBLIC KEY-----
-"""
+MERCHANT_PRIVATE_PEM = demo.demo_merchant_private_key_path().read_text(encoding="ascii")
+MERCHANT_PUBLIC_PEM = demo.demo_merchant_public_key_path().read_text(encoding="ascii")
+PLATFORM_PRIVATE_PEM = demo.demo_wechatpay_private_key_path().read_text(encoding="ascii")
+PLATFORM_PUBLIC_PEM = demo.demo_wechatpay_public_key_path().read_text(encoding="ascii")
