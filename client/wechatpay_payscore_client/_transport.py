@@ -50,7 +50,8 @@ class RetryPolicy:
 
     The delay before retry n is `Retry-After` when WeChat Pay sends it (capped at `max_retry_after`), else a random
     value in [0, min(backoff_max, backoff_initial * 2**(n-1))] ("full jitter", so that many clients that failed
-    together do not retry together).
+    together do not retry together). `total_timeout` bounds when a new attempt may start: an attempt already under
+    way runs to its own (finite) timeout, so a call can end up to one timeout after `total_timeout`.
     """
 
     max_attempts: int = attrs.field(default=3, validator=_at_least_one)
