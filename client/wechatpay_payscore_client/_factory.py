@@ -133,18 +133,24 @@ class WechatPayClient(Client):
         """A copy with another (finite) timeout; the original client is not changed."""
         return attrs.evolve(self, timeout=_timeout(timeout))
 
+    def _shared_settings(self) -> dict[str, Any]:
+        """What the sync and the async httpx clients are both built with."""
+        return {
+            "base_url": self._base_url,
+            "cookies": self._cookies,
+            "headers": self._headers,
+            "timeout": self._timeout,
+            "follow_redirects": False,
+            "auth": self._pipeline.auth,
+        }
+
     def get_httpx_client(self) -> httpx.Client:
         with self._lock:
             if self._client is None:
                 self._client = httpx.Client(
-                    base_url=self._base_url,
-                    cookies=self._cookies,
-                    headers=self._headers,
-                    timeout=self._timeout,
-                    follow_redirects=False,
-                    auth=self._pipeline.auth,
                     transport=self._pipeline.sync_transport(self._verify_ssl),
                     event_hooks={"request": list(self._pipeline.request_hooks)},
+                    **self._shared_settings(),
                 )
             return self._client
 
@@ -152,14 +158,9 @@ class WechatPayClient(Client):
         with self._lock:
             if self._async_client is None:
                 self._async_client = httpx.AsyncClient(
-                    base_url=self._base_url,
-                    cookies=self._cookies,
-                    headers=self._headers,
-                    timeout=self._timeout,
-                    follow_redirects=False,
-                    auth=self._pipeline.auth,
                     transport=self._pipeline.async_transport_(self._verify_ssl),
                     event_hooks={"request": self._pipeline.async_request_hooks()},
+                    **self._shared_settings(),
                 )
             return self._async_client
 
