@@ -40,7 +40,7 @@ $(TS_TOOLS): interop/typescript/package-lock.json
 install: $(INSTALLED)
 
 demo: $(INSTALLED)
-	$(PY) -m wechatpay_payscore_client.demo
+	$(PY) tools/demo.py
 
 test: check
 

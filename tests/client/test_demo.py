@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import io
 
-from wechatpay_payscore_client.demo import main, shorten_authorization
+import importlib.util
+import sys
+from pathlib import Path
+
+# tools/ holds scripts, not an installed package: load the demo from its file, as `make demo` runs it.
+_SPEC = importlib.util.spec_from_file_location("demo", Path(__file__).resolve().parents[2] / "tools" / "demo.py")
+assert _SPEC is not None and _SPEC.loader is not None
+demo = importlib.util.module_from_spec(_SPEC)
+sys.modules["demo"] = demo
+_SPEC.loader.exec_module(demo)
+main = demo.main
+shorten_authorization = demo.shorten_authorization
 
 
 def test_demo_syncs_then_shows_the_signed_order_done() -> None:

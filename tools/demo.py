@@ -1,4 +1,4 @@
-"""`make demo`: sync the documented example order on the embedded emulator, and show what really happened.
+"""`make demo` (`python tools/demo.py`): sync the documented example order on the embedded emulator, and show what really happened.
 
 Starts the emulator (TEST-ONLY demo keys) on a free loopback port, syncs `1234323JKHDFE1243252` through the generated
 client built by `create_client()`, prints the request, the verified 204 and the order's state before and after, then
@@ -15,8 +15,7 @@ from wechatpay_auth import WechatPayError, verification_of
 from wechatpay_payscore.api.payscore import sync_service_order
 from wechatpay_payscore.models import SyncDetail, SyncServiceOrderRequest
 
-from ._errors import OrderAlreadyDoneError
-from ._factory import create_client
+from wechatpay_payscore_client import OrderAlreadyDoneError, create_client
 
 __all__ = ["main", "shorten_authorization"]
 
