@@ -17,19 +17,22 @@ from __future__ import annotations
 from wechatpay_auth import ConfigurationError, ResponseVerificationError, WechatPayError
 
 from ._contract import Contract, Operation, load_contract, paid_time_is_valid
-from ._contract_auth import ContractAuth, OutcomeLedger
 from ._errors import (
     AlreadySyncedError,
     APIConnectionError,
     APITimeoutError,
     Attempt,
     BadRequestError,
+    EndpointNotFoundError,
+    Evidence,
+    NotAppliedError,
     OrderAlreadyDoneError,
     OrderNotFoundError,
     OrderStateError,
     OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitedError,
+    ReconciliationError,
     RequestValidationError,
     ServerError,
     SignatureRejectedError,
@@ -38,41 +41,57 @@ from ._errors import (
     ValidationProblem,
     WechatPayAPIError,
 )
-from ._factory import BACKUP_BASE_URL, DEFAULT_TIMEOUT, PRIMARY_BASE_URL, WechatPayClient, create_client, user_agent
+from ._factory import (
+    BACKUP_BASE_URL,
+    DEFAULT_TIMEOUT,
+    PRIMARY_BASE_URL,
+    Seams,
+    WechatPayClient,
+    create_client,
+    user_agent,
+)
+from ._network import DEFAULT_MAX_RESPONSE_BYTES
+from ._outcome import MAX_RETRY_AFTER
+from ._reconcile import Reconciliation, SyncVerdict, reconcile_sync, reconcile_sync_async
+from ._retry import NO_RETRY, ReconcilePolicy, RetryPolicy
 from ._settings import ENV_PREFIX, ClientSettings
-from ._transport import ATTEMPTS_EXTENSION, NO_RETRY, AsyncRetryingTransport, RetryingTransport, RetryPolicy
 
 __all__ = [
-    "ATTEMPTS_EXTENSION",
     "BACKUP_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "ENV_PREFIX",
+    "MAX_RETRY_AFTER",
     "NO_RETRY",
     "PRIMARY_BASE_URL",
     "APIConnectionError",
     "APITimeoutError",
     "AlreadySyncedError",
-    "AsyncRetryingTransport",
     "Attempt",
     "BadRequestError",
     "ClientSettings",
     "ConfigurationError",
     "Contract",
-    "ContractAuth",
+    "EndpointNotFoundError",
+    "Evidence",
+    "NotAppliedError",
     "Operation",
     "OrderAlreadyDoneError",
     "OrderNotFoundError",
     "OrderStateError",
-    "OutcomeLedger",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitedError",
+    "ReconcilePolicy",
+    "Reconciliation",
+    "ReconciliationError",
     "RequestValidationError",
     "ResponseVerificationError",
     "RetryPolicy",
-    "RetryingTransport",
+    "Seams",
     "ServerError",
     "SignatureRejectedError",
+    "SyncVerdict",
     "UnexpectedResponseError",
     "UnverifiedResponseError",
     "ValidationProblem",
@@ -82,5 +101,7 @@ __all__ = [
     "create_client",
     "load_contract",
     "paid_time_is_valid",
+    "reconcile_sync",
+    "reconcile_sync_async",
     "user_agent",
 ]

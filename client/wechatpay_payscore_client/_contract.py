@@ -84,6 +84,8 @@ class Operation:
     body_validator: jsonschema_rs.Validator | None = attrs.field(repr=False, eq=False)
     statuses: frozenset[int]
     path_regex: re.Pattern[str] = attrs.field(repr=False, eq=False)
+    # `x-exactly-one-of`: query parameters of which exactly one must be present (OpenAPI cannot say so itself).
+    exactly_one_of: tuple[str, ...] = ()
     # The declared 2xx answers: the only ones a call may return as success.
     success_statuses: frozenset[int] = attrs.field(init=False, eq=False)
 
@@ -200,6 +202,7 @@ def _operations(document: Mapping[str, Any]) -> tuple[Operation, ...]:
                     body_validator=body_validator,
                     statuses=frozenset(int(status) for status in spec.get("responses", {}) if status.isdigit()),
                     path_regex=_template_regex(path),
+                    exactly_one_of=tuple(str(name) for name in spec.get("x-exactly-one-of", ())),
                 )
             )
     return tuple(operations)

@@ -1,37 +1,43 @@
-"""What a call can raise, one family per thing a caller does next.
+"""What a call can raise: thin classes, one family per thing a caller does next.
 
-    WechatPayError                              (wechatpay_auth; the base of everything below)
+    WechatPayError                              (wechatpay_auth) base of everything; four predicates on each
     ├── ConfigurationError                      (wechatpay_auth) bad keys, ids or settings, at construction
-    ├── ResponseVerificationError ...           (wechatpay_auth) only when the auth plugin is used on its own
     ├── RequestValidationError                  refused before signing: fix the input; nothing was sent
     ├── APIConnectionError                      WeChat Pay was not reached; nothing was sent; safe to retry
-    ├── OutcomeUnknownError                     the request was sent, the answer is lost or untrustworthy:
-    │   ├── APITimeoutError                         query the order before any retry
-    │   └── UnverifiedResponseError                 (answer failed signature verification, a probe included)
-    └── WechatPayAPIError                       WeChat Pay answered with a non-2xx status
+    ├── NotAppliedError                         a query proved the sync was not applied; safe to send again
+    ├── OutcomeUnknownError                     the request was sent and may have taken effect: reconcile
+    │   ├── APITimeoutError                         no (complete) answer in time, or the connection dropped
+    │   ├── UnverifiedResponseError                 the answer is unsigned, forged, replayed or a probe
+    │   ├── UnexpectedResponseError                 a signed answer the contract does not declare
+    │   ├── ServerError (+ WechatPayAPIError)       5xx: "use the same parameters later"
+    │   └── ReconciliationError                     the query that should settle the doubt did not complete
+    └── WechatPayAPIError                       WeChat Pay answered, signed, with a declared non-2xx status
         ├── BadRequestError                         400 PARAM_ERROR / INVALID_REQUEST and other 400s
-        ├── OrderStateError                         400 INVALID_ORDER_STATE / ORDER_CANCELED
-        ├── OrderAlreadyDoneError                   400 ORDER_DONE
-        │   └── AlreadySyncedError                      ... after an attempt of this call whose outcome was unknown
+        ├── OrderStateError                         400 INVALID_ORDER_STATE / ORDER_CANCELED; REVOKED, EXPIRED
+        ├── OrderAlreadyDoneError                   ORDER_DONE, or DONE by other means (query evidence)
+        │   └── AlreadySyncedError                      ... by an earlier attempt of ours: the sync's success
         ├── SignatureRejectedError                  401 SIGN_ERROR (with WeChat's sign_information echo)
         ├── PermissionDeniedError                   403 NO_AUTH
         ├── OrderNotFoundError                      404 ORDER_NOT_EXIST
-        ├── RateLimitedError                        429 (retryable)
-        ├── ServerError                             5xx (retryable; the outcome may be unknown)
-        └── UnexpectedResponseError                 a status the contract does not declare
+        ├── EndpointNotFoundError                   404 for a path WeChat Pay does not serve (check base_url)
+        └── RateLimitedError                        429 FREQUENCY_LIMITED (retryable; retry_after)
 
-Every exception names what went wrong and what to do; none carries a private key.
+Which class a given answer raises is decided in one place, `_outcome.meaning()`; the texts are in `_messages`.
+The predicates `retryable`, `outcome_unknown`, `already_done` and `not_found` are set on every instance. Every
+exception pickles into the same class with the same fields; the httpx request and response are left behind (they
+are process-local and hold the signed headers), so a pickle carries no key material and no signature.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-import httpx
 from wechatpay_auth import ResponseVerificationError, WechatPayError
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "APIConnectionError",
@@ -39,12 +45,16 @@ __all__ = [
     "AlreadySyncedError",
     "Attempt",
     "BadRequestError",
+    "EndpointNotFoundError",
+    "Evidence",
+    "NotAppliedError",
     "OrderAlreadyDoneError",
     "OrderNotFoundError",
     "OrderStateError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitedError",
+    "ReconciliationError",
     "RequestValidationError",
     "ServerError",
     "SignatureRejectedError",
@@ -55,6 +65,9 @@ __all__ = [
 ]
 
 Outcome = Literal["not_sent", "answered", "unknown"]
+# What an "already done" or "synced" verdict rests on: the verified query answer, or this client's memory of an
+# attempt whose answer was lost.
+Evidence = Literal["query", "memory"]
 
 
 @attrs.frozen
@@ -66,6 +79,7 @@ class Attempt:
     status_code: int | None = None
     error: str | None = None
     url: str | None = None
+    request_id: str | None = None
 
 
 @attrs.frozen
@@ -83,12 +97,57 @@ class ValidationProblem:
 
 
 def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a hostile __repr__ must not hide the real problem
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-class RequestValidationError(WechatPayError, ValueError):
-    """The request breaks the contract; it was refused before it was signed or sent."""
+# Fields never pickled: process-local objects that also carry the signed request and answer.
+_LOCAL = frozenset({"request", "response", "verification_error"})
+
+
+def _restore(cls: type[_ClientError], message: str, state: dict[str, Any]) -> _ClientError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
+
+class _ClientError(WechatPayError):
+    """Fields and pickling shared by every exception of the client; the predicates are per instance."""
+
+    request: httpx.Request | None = None
+    response: httpx.Response | None = None
+    attempts: tuple[Attempt, ...] = ()
+
+    def _set(
+        self,
+        *,
+        retryable: bool,
+        outcome_unknown: bool,
+        already_done: bool = False,
+        not_found: bool = False,
+        request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
+        attempts: Sequence[Attempt] = (),
+    ) -> None:
+        self.retryable = retryable
+        self.outcome_unknown = outcome_unknown
+        self.already_done = already_done
+        self.not_found = not_found
+        self.request = request
+        self.response = response
+        self.attempts = tuple(attempts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {key: value for key, value in self.__dict__.items() if key not in _LOCAL}
+        return (_restore, (type(self), str(self), state))
+
+
+class RequestValidationError(_ClientError, ValueError):
+    """The request breaks the contract (or is not a request at all); refused before it was signed or sent."""
 
     def __init__(self, problems: Sequence[ValidationProblem], *, method: str, path: str) -> None:
         self.problems = tuple(problems)
@@ -99,149 +158,158 @@ class RequestValidationError(WechatPayError, ValueError):
         self.field = first.field
         self.value = first.value
         self.rule = first.rule
+        self._set(retryable=False, outcome_unknown=False)
         lines = [f"invalid request to {method} {path}, refused before sending: {first.describe()}"]
         lines += [f"  also: {problem.describe()}" for problem in self.problems[1:]]
-        super().__init__("\n".join(lines))
+        Exception.__init__(self, "\n".join(lines))
 
 
-class APIConnectionError(WechatPayError):
-    """WeChat Pay could not be reached (connect failure or timeout, pool exhausted): nothing was sent.
+class APIConnectionError(_ClientError):
+    """WeChat Pay could not be reached (connect failure or timeout, pool exhausted): nothing was sent."""
 
-    Safe to retry; the order is unchanged.
+    def __init__(self, message: str, *, request: httpx.Request | None = None, attempts: Sequence[Attempt] = ()) -> None:
+        self._set(retryable=True, outcome_unknown=False, request=request, attempts=attempts)
+        Exception.__init__(self, message)
+
+
+class NotAppliedError(_ClientError):
+    """A verified query proved that the sync was not applied (the order is still DOING / MCH_COMPLETE).
+
+    Raised when the client may not re-send it itself (`ReconcilePolicy.max_resends` used up); safe to send again.
+    `order` is the verified order.
     """
-
-    retryable: ClassVar[bool] = True
-    outcome_unknown: ClassVar[bool] = False
-
-    def __init__(self, message: str, *, request: httpx.Request, attempts: Sequence[Attempt] = ()) -> None:
-        self.request = request
-        self.attempts = tuple(attempts)
-        super().__init__(message)
-
-
-class OutcomeUnknownError(WechatPayError):
-    """The request was sent but its answer was lost or cannot be trusted: it may have taken effect.
-
-    Query the order (`GET /v3/payscore/acquiringbank/serviceorder`) before retrying; a retry of a sync that did take
-    effect is answered `ORDER_DONE`.
-    """
-
-    retryable: ClassVar[bool] = True
-    outcome_unknown: ClassVar[bool] = True
 
     def __init__(
         self,
         message: str,
         *,
-        request: httpx.Request,
+        order: Any = None,
+        request_id: str | None = None,
+        request: httpx.Request | None = None,
         attempts: Sequence[Attempt] = (),
-        response: httpx.Response | None = None,
     ) -> None:
-        self.request = request
-        self.response = response
-        self.attempts = tuple(attempts)
-        super().__init__(message)
+        self._set(retryable=True, outcome_unknown=False, request=request, attempts=attempts)
+        self.order = order
+        self.request_id = request_id
+        Exception.__init__(self, message)
 
 
-class APITimeoutError(OutcomeUnknownError):
-    """The answer did not arrive in time after the request was sent (read timeout, dropped connection)."""
+class OutcomeUnknownError(_ClientError):
+    """The request was sent but what it did is unknown: it may have taken effect.
 
-
-class UnverifiedResponseError(OutcomeUnknownError):
-    """WeChat Pay's answer failed signature verification (including a `WECHATPAY/SIGNTEST/` probe).
-
-    The answer may be forged, or genuine with a key this client does not hold; either way the request may already
-    have taken effect. `verification_error` is the auth plugin's error, with the checklist step that failed.
+    Reconcile before any retry: `reconcile_sync()` queries the order and says what happened, and a client built
+    with `reconcile=True` does it in the call.
     """
-
-    def __init__(
-        self, verification_error: ResponseVerificationError, *, request: httpx.Request, attempts: Sequence[Attempt]
-    ) -> None:
-        self.verification_error = verification_error
-        self.request_id: str | None = getattr(verification_error, "request_id", None)
-        super().__init__(
-            f"{verification_error} — the request was sent and may already have taken effect: query the order "
-            "before any retry",
-            request=request,
-            attempts=attempts,
-            response=getattr(verification_error, "response", None),
-        )
-
-
-class WechatPayAPIError(WechatPayError):
-    """WeChat Pay answered with a non-2xx status (or one the contract does not declare).
-
-    Raised only after the answer's signature was checked: `verified` says whether it was signed by WeChat Pay.
-    An unsigned answer (a gateway's HTML page) is kept, marked `verified=False`.
-    """
-
-    retryable: ClassVar[bool] = False
-    # True for the statuses after which the request may have been applied, and for any answer that follows an
-    # attempt of the same call whose answer was lost.
-    outcome_unknown: bool = False
-    already_done: ClassVar[bool] = False
-    not_found: ClassVar[bool] = False
 
     def __init__(
         self,
+        message: str,
         *,
-        request: httpx.Request,
-        response: httpx.Response,
-        verified: bool,
+        request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
         attempts: Sequence[Attempt] = (),
-        earlier_outcome_unknown: bool = False,
+        request_id: str | None = None,
+        status_code: int | None = None,
     ) -> None:
-        self.request = request
-        self.earlier_outcome_unknown = earlier_outcome_unknown
-        if earlier_outcome_unknown:
-            self.outcome_unknown = True
-        self.response = response
-        self.status_code = response.status_code
-        self.body = response.content
-        self.verified = verified
-        self.request_id: str | None = response.headers.get("Request-ID")
-        self.attempts = tuple(attempts)
-        payload = _json_object(response)
-        self.code: str | None = _str_or_none(payload.get("code"))
-        self.message: str | None = _str_or_none(payload.get("message"))
-        detail = payload.get("detail")
-        self.detail: Mapping[str, Any] | None = detail if isinstance(detail, Mapping) else None
-        super().__init__(self._describe())
+        self._set(retryable=True, outcome_unknown=True, request=request, response=response, attempts=attempts)
+        self.request_id = request_id
+        self.status_code = status_code
+        # True: the answer was signed by WeChat Pay; False: it was not (or failed the check); None: no answer.
+        self.verified: bool | None = None
+        Exception.__init__(self, message)
+
+
+class APITimeoutError(OutcomeUnknownError):
+    """No complete answer arrived in time after the request was sent, or the connection dropped mid-answer.
+
+    `bound` names the limit that was hit: `"attempt"` (the client's timeout), `"total"` (the retry policy's
+    `total_timeout`) or `"read"` (one read of the socket).
+    """
+
+    bound: str | None = None
+
+
+class UnverifiedResponseError(OutcomeUnknownError):
+    """The answer cannot be trusted: unsigned, forged, replayed, a `WECHATPAY/SIGNTEST/` probe, or mis-framed.
+
+    Whatever it claims (`claimed_code`, `body`) decided nothing. `verification_error` is the auth plugin's error,
+    with the checklist step that failed, when the answer carried a signature that did not verify.
+    """
+
+    verification_error: ResponseVerificationError | None = None
+    claimed_code: str | None = None
+    body: bytes = b""
+
+
+class UnexpectedResponseError(OutcomeUnknownError):
+    """A signed answer whose status the contract does not declare for this operation (e.g. a 200 for the 204)."""
+
+    body: bytes = b""
+
+
+class ReconciliationError(OutcomeUnknownError):
+    """The query meant to settle an unknown outcome could not be completed: the doubt remains.
+
+    `__cause__` is the last error of the query; `original` describes what made the outcome unknown.
+    """
+
+    original: str | None = None
+
+
+class WechatPayAPIError(_ClientError):
+    """WeChat Pay answered, with a verified signature, a declared non-2xx status: it refused the call.
+
+    `code`, `message` and `detail` are WeChat Pay's (signed). `evidence` says what an "already done" verdict rests
+    on (`"query"`: the verified order in `order`; `"memory"`: an attempt of ours whose answer was lost).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        wechat_message: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+        request_id: str | None = None,
+        verified: bool = True,
+        body: bytes = b"",
+        retry_after: float | None = None,
+        outcome_unknown: bool = False,
+        retryable: bool = False,
+        already_done: bool = False,
+        not_found: bool = False,
+        evidence: Evidence | None = None,
+        order: Any = None,
+        request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
+        attempts: Sequence[Attempt] = (),
+    ) -> None:
+        self._set(
+            retryable=retryable,
+            outcome_unknown=outcome_unknown,
+            already_done=already_done,
+            not_found=not_found,
+            request=request,
+            response=response,
+            attempts=attempts,
+        )
+        self.status_code: int | None = status_code
+        self.code = code
+        self.message = wechat_message
+        self.detail = dict(detail) if detail is not None else None
+        self.request_id = request_id
+        self.verified: bool | None = verified
+        self.body = body
+        self.retry_after = retry_after
+        self.evidence: Evidence | None = evidence
+        self.order = order
+        Exception.__init__(self, message)
 
     @property
-    def retry_after(self) -> float | None:
-        """Seconds WeChat Pay asked to wait (`Retry-After`), when it said so."""
-        value = self.response.headers.get("Retry-After")
-        try:
-            return max(0.0, float(value)) if value is not None else None
-        except ValueError:
-            return None
-
-    def _describe(self) -> str:
-        what = f"{self.status_code} {self.code or _reason(self.response)}"
-        if self.message:
-            what += f": {self.message}"
-        elif not self.code and self.body:
-            what += f": {_body_excerpt(self.response)}"
-        detail = self._detail_text()
-        signed = "signature verified" if self.verified else "UNSIGNED answer, not from WeChat Pay's API or forged"
-        text = f"{self.request.method} {self.request.url.path}: {what}{detail} (Request-ID {self.request_id or '-'}; "
-        text += f"{signed})" + self._advice()
-        if self.earlier_outcome_unknown:
-            text += (
-                " — an earlier attempt of this call was sent and its answer lost, so the order may have been synced: "
-                "query it before any retry"
-            )
-        return text
-
-    def _detail_text(self) -> str:
-        if not self.detail:
-            return ""
-        parts = [f"{key}={self.detail[key]!r}" for key in ("field", "value", "issue", "location") if key in self.detail]
-        return f" [{', '.join(parts)}]" if parts else ""
-
-    def _advice(self) -> str:
-        return ""
+    def earlier_outcome_unknown(self) -> bool:
+        """An earlier attempt of this call (or of this order) was sent and its answer lost."""
+        return self.outcome_unknown
 
 
 class BadRequestError(WechatPayAPIError):
@@ -249,29 +317,19 @@ class BadRequestError(WechatPayAPIError):
 
 
 class OrderStateError(WechatPayAPIError):
-    """400 INVALID_ORDER_STATE or ORDER_CANCELED: the order cannot be synced in its current state."""
+    """The order cannot be synced in its state: 400 INVALID_ORDER_STATE / ORDER_CANCELED, or REVOKED / EXPIRED."""
 
 
 class OrderAlreadyDoneError(WechatPayAPIError):
-    """400 ORDER_DONE: the order was already completed before this call (by another sync, or otherwise).
-
-    Not a retry of this call: if you did not expect the order to be DONE, query it to see how it was completed.
-    """
-
-    already_done: ClassVar[bool] = True
-
-    def _advice(self) -> str:
-        return " — the order was already DONE before this call; do not retry, query it if that is unexpected"
+    """ORDER_DONE: the order was completed before this call, by other means (a deduction, the user, a sync)."""
 
 
 class AlreadySyncedError(OrderAlreadyDoneError):
-    """ORDER_DONE after an attempt of this same call whose outcome was unknown: that attempt synced the order.
+    """The order is DONE by our own sync, whose answer had been lost: for the caller, the sync's success.
 
-    For the caller this is the sync's success, reported apart from a plain 204 so that it can be logged as such.
+    `evidence` is `"query"` when the verified order shows our `MCH` payment with our `paid_time` (then `order` is
+    that order), `"memory"` when only this client's record of a lost attempt says so.
     """
-
-    def _advice(self) -> str:
-        return " — an earlier attempt of this call, whose answer was lost, most likely synced the order"
 
 
 class SignatureRejectedError(WechatPayAPIError):
@@ -286,90 +344,22 @@ class SignatureRejectedError(WechatPayAPIError):
         info = (self.detail or {}).get("sign_information")
         return info if isinstance(info, Mapping) else None
 
-    def _detail_text(self) -> str:
-        info = self.sign_information
-        if not info:
-            return ""
-        echo = json.dumps(dict(info), ensure_ascii=False)
-        return f" [WeChat Pay verified: {echo}]"
-
-    def _advice(self) -> str:
-        return (
-            " — check the merchant serial_no and private key pair, and compare sign_information with the canonical "
-            "message logged at DEBUG by logger 'wechatpay_auth'"
-        )
-
 
 class PermissionDeniedError(WechatPayAPIError):
-    """403 NO_AUTH: this merchant may not call this API."""
+    """403 NO_AUTH: this merchant may not call this API (or the ids do not belong together)."""
 
 
 class OrderNotFoundError(WechatPayAPIError):
-    """404 ORDER_NOT_EXIST: no such order for this merchant."""
+    """404 ORDER_NOT_EXIST (or a query that found no such order): no such order for this merchant."""
 
-    not_found: ClassVar[bool] = True
+
+class EndpointNotFoundError(WechatPayAPIError):
+    """404 with another code: WeChat Pay serves no such path. Check `base_url` (e.g. a doubled `/v3`)."""
 
 
 class RateLimitedError(WechatPayAPIError):
     """429 FREQUENCY_LIMITED / RATELIMIT_EXCEEDED: slow down; `retry_after` says how long when WeChat Pay does."""
 
-    retryable: ClassVar[bool] = True
 
-
-class ServerError(WechatPayAPIError):
-    """5xx: a problem on WeChat Pay's side (or a gateway's). Retryable; the sync may or may not have been applied."""
-
-    retryable: ClassVar[bool] = True
-    outcome_unknown = True
-
-    def _advice(self) -> str:
-        return " — retry later with the same parameters; an answer ORDER_DONE then means this attempt was applied"
-
-
-class UnexpectedResponseError(WechatPayAPIError):
-    """A status the contract does not declare for this operation (e.g. a 200 where 204 is the success)."""
-
-
-def _json_object(response: httpx.Response) -> Mapping[str, Any]:
-    try:
-        payload = json.loads(response.content)
-    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
-        return {}
-    return payload if isinstance(payload, Mapping) else {}
-
-
-def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _reason(response: httpx.Response) -> str:
-    return response.reason_phrase or "non-2xx answer"
-
-
-def _body_excerpt(response: httpx.Response, limit: int = 120) -> str:
-    text = " ".join(response.content[:limit].decode("utf-8", errors="replace").split())
-    return repr(text + ("..." if len(response.content) > limit else ""))
-
-
-def error_class(
-    status: int, code: str | None, *, declared: bool, verified: bool, after_unknown_outcome: bool
-) -> type[WechatPayAPIError]:
-    """Pick the exception family a caller acts on from the status and WeChat Pay's (signed) code."""
-    if status >= 500:
-        return ServerError
-    if not verified:
-        # An unsigned 4xx did not come from WeChat Pay's API (a proxy, a gateway, or a forgery): trust nothing in it.
-        return UnexpectedResponseError
-    if status == 400 and code == "ORDER_DONE":
-        return AlreadySyncedError if after_unknown_outcome else OrderAlreadyDoneError
-    if not declared and status != 429:
-        return UnexpectedResponseError
-    if status == 400:
-        return OrderStateError if code in ("INVALID_ORDER_STATE", "ORDER_CANCELED") else BadRequestError
-    by_status: dict[int, type[WechatPayAPIError]] = {
-        401: SignatureRejectedError,
-        403: PermissionDeniedError,
-        404: OrderNotFoundError,
-        429: RateLimitedError,
-    }
-    return by_status.get(status, WechatPayAPIError)
+class ServerError(WechatPayAPIError, OutcomeUnknownError):
+    """5xx from WeChat Pay (signed) or a gateway (unsigned): the sync may or may not have been applied."""

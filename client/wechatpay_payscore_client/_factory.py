@@ -1,38 +1,41 @@
 """`create_client()`: the one documented way to build a ready client.
 
 It returns the generated `Client` (a subclass of it, so every generated function accepts it) whose httpx clients,
-sync and async alike, validate each request against the contract, sign it, verify WeChat Pay's answer, type every
-failure, time out, and, when asked to, retry safely.
+sync and async alike, run every call through the pipeline (`_pipeline`): validate, sign, send within bounds,
+verify, decide, and, when asked, reconcile.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import platform
 import threading
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import attrs
 import httpx
-from wechatpay_auth import (
-    ConfigurationError,
-    PrivateKeySource,
-    PublicKeySource,
-    WechatPayAuth,
-    default_clock,
-    default_nonce,
-)
+from wechatpay_auth import ConfigurationError, PrivateKeySource, PublicKeySource, WechatPayAuth, default_clock
+from wechatpay_auth import default_nonce as _default_nonce
 from wechatpay_payscore import Client
 
 from ._contract import load_contract
-from ._contract_auth import ContractAuth, OutcomeLedger
-from ._transport import NO_RETRY, AsyncRetryingTransport, RetryingTransport, RetryPolicy
+from ._errors import RequestValidationError, ValidationProblem
+from ._memory import OrderMemory
+from ._network import DEFAULT_MAX_RESPONSE_BYTES, AsyncBoundedTransport, BoundedTransport
+from ._pipeline import AsyncPipelineTransport, Pipeline, PipelineTransport
+from ._retry import NO_RETRY, ReconcilePolicy, RetryPolicy
+from ._urls import check_base_url, check_headers
+from ._validation import RequestValidator
 
 __all__ = [
     "BACKUP_BASE_URL",
     "DEFAULT_TIMEOUT",
     "PRIMARY_BASE_URL",
+    "Seams",
     "WechatPayClient",
     "create_client",
     "user_agent",
@@ -40,8 +43,12 @@ __all__ = [
 
 PRIMARY_BASE_URL = "https://api.mch.weixin.qq.com"
 BACKUP_BASE_URL = "https://api2.mch.weixin.qq.com"
-# Seconds, not minutes: a payment call that hangs holds up the caller's own request. Reads get the longest share.
+# Seconds, not minutes: a payment call that hangs holds up the caller's own request. Each attempt as a whole is
+# bounded by the largest part (10 s here), not only each read.
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+RequestHook = Callable[[httpx.Request], None]
+ResponseHook = Callable[[httpx.Response], None]
 
 
 def user_agent() -> str:
@@ -58,111 +65,184 @@ def user_agent() -> str:
     )
 
 
-RequestHook = Callable[[httpx.Request], None]
-ResponseHook = Callable[[httpx.Response], None]
-
-
 @attrs.frozen
-class _Pipeline:
-    """What every httpx client of a `WechatPayClient` is built with."""
+class Seams:
+    """What a test replaces: the network, the clocks, the randomness and the waits. Never needed in production.
 
-    auth: ContractAuth
-    policy: RetryPolicy
-    backup_base_url: str | None
-    limits: httpx.Limits
-    transport: httpx.BaseTransport | None
-    async_transport: httpx.AsyncBaseTransport | None
-    sleep: Callable[[float], None] | None
-    async_sleep: Callable[[float], Awaitable[None]] | None
-    request_hooks: tuple[RequestHook, ...]
+    `transport` / `async_transport` replace the network (e.g. `httpx.MockTransport`); `clock` is Unix seconds for
+    signing and verification; `monotonic` measures retry and reconciliation budgets; `sleep` / `async_sleep` wait
+    between attempts; `nonce` and `rng` replace the randomness of signatures and backoff.
+    """
 
-    def sync_transport(self, verify: Any) -> RetryingTransport:
-        inner = self.transport or httpx.HTTPTransport(verify=verify, limits=self.limits)
-        return RetryingTransport(
-            inner,
-            policy=self.policy,
-            resign=self.auth.sign_request,
-            backup_base_url=self.backup_base_url,
-            on_outcome_unknown=self.auth.ledger.mark_unknown,
-            sleep=self.sleep,
-        )
+    transport: httpx.BaseTransport | None = None
+    async_transport: httpx.AsyncBaseTransport | None = None
+    clock: Callable[[], float] | None = None
+    monotonic: Callable[[], float] | None = None
+    nonce: Callable[[], str] | None = None
+    sleep: Callable[[float], None] | None = None
+    async_sleep: Callable[[float], Awaitable[None]] | None = None
+    rng: Callable[[], float] | None = None
 
-    def async_transport_(self, verify: Any) -> AsyncRetryingTransport:
-        inner = self.async_transport or httpx.AsyncHTTPTransport(verify=verify, limits=self.limits)
-        return AsyncRetryingTransport(
-            inner,
-            policy=self.policy,
-            resign=self.auth.sign_request,
-            backup_base_url=self.backup_base_url,
-            on_outcome_unknown=self.auth.ledger.mark_unknown,
-            sleep=self.async_sleep,
-        )
 
-    def async_request_hooks(self) -> list[Callable[[httpx.Request], Awaitable[None]]]:
-        def wrap(hook: RequestHook) -> Callable[[httpx.Request], Awaitable[None]]:
-            async def run(request: httpx.Request) -> None:
-                hook(request)
+def _no_cookies() -> httpx.Cookies:
+    # WeChat Pay's API sets no cookies; a forged answer's Set-Cookie must never ride along on the next call.
+    return httpx.Cookies(CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
 
-            return run
 
-        return [wrap(hook) for hook in self.request_hooks]
+def _refused_argument(error: Exception, method: str = "?", path: str = "?") -> RequestValidationError:
+    field = getattr(error, "field", None)
+    problem = ValidationProblem(
+        location="arguments",
+        field=str(field) if field else type(error).__name__,
+        value=None,
+        rule="the generated function's argument types",
+        message=_first_line(str(error)) or type(error).__name__,
+    )
+    return RequestValidationError([problem], method=method, path=path)
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= limit else line[:limit] + "..."
+
+
+def _build_or_refuse(build: Callable[..., httpx.Request], *args: Any, **kwargs: Any) -> httpx.Request:
+    """Build a request; a body JSON cannot carry (NaN, bytes, a lone surrogate) is refused before sending."""
+    try:
+        return build(*args, **kwargs)
+    except (TypeError, ValueError, UnicodeError) as exc:
+        method = str(args[0]) if args else str(kwargs.get("method", "?"))
+        url = str(args[1]) if len(args) > 1 else str(kwargs.get("url", "?"))
+        raise _refused_argument(exc, method.upper(), url) from exc
+
+
+class _HTTPClient(httpx.Client):
+    """httpx.Client whose requests that cannot be encoded are refused as `RequestValidationError`."""
+
+    def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
+        return _build_or_refuse(super().build_request, *args, **kwargs)
+
+
+class _AsyncHTTPClient(httpx.AsyncClient):
+    def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
+        return _build_or_refuse(super().build_request, *args, **kwargs)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # trio, or no loop at all
+        return None
 
 
 @attrs.define
 class WechatPayClient(Client):
-    """The generated `Client`, whose httpx clients carry the contract checks, signing, verification and retries.
+    """The generated `Client`, whose httpx clients carry the pipeline: contract checks, signing, bounds, verification.
 
-    Its copies (`with_headers`, `with_timeout`, `with_cookies`) keep all of that, and leave the original untouched:
-    the pipeline is part of the client, not of one httpx client. The httpx clients are built on first use (once,
-    under a lock, however many threads call at once); leaving a `with` block closes them, and the next call builds
-    fresh ones, so a client can be entered again.
+    Copies (`with_headers`, `with_timeout`) keep the pipeline and leave the original untouched. The httpx clients
+    are built on first use, once, under a lock; the async one once per event loop, so the same client serves one
+    `asyncio.run()` after another. Leaving `with` or `async with` closes every pool the client opened; an async pool
+    whose `asyncio.run()` ended first was closed as that loop shut down.
     """
 
-    _pipeline: _Pipeline = attrs.field(kw_only=True, alias="pipeline", repr=False)
+    _pipeline: Pipeline = attrs.field(kw_only=True, alias="pipeline", repr=False)
+    _inner: httpx.BaseTransport | None = attrs.field(kw_only=True, alias="inner", default=None, repr=False)
+    _async_inner: httpx.AsyncBaseTransport | None = attrs.field(
+        kw_only=True, alias="async_inner", default=None, repr=False
+    )
+    _limits: httpx.Limits = attrs.field(kw_only=True, alias="limits", factory=httpx.Limits, repr=False)
     _lock: threading.Lock = attrs.field(init=False, factory=threading.Lock, repr=False, eq=False)
+    _async_loop: Any = attrs.field(init=False, default=None, repr=False, eq=False)
+    _loop_guards: list[Any] = attrs.field(init=False, factory=list, repr=False, eq=False)
+
+    @property
+    def pipeline(self) -> Pipeline:
+        return self._pipeline
 
     def with_headers(self, headers: dict[str, str]) -> WechatPayClient:
-        """A copy with more headers; unlike the generated method, the original client is not changed."""
-        return attrs.evolve(self, headers={**self._headers, **headers})
+        """A copy with more headers (checked like the configured ones); the original client is not changed."""
+        return attrs.evolve(self, headers={**self._headers, **check_headers(headers)})
 
     def with_cookies(self, cookies: dict[str, str]) -> WechatPayClient:
-        """A copy with more cookies; the original client is not changed."""
-        return attrs.evolve(self, cookies={**self._cookies, **cookies})
+        """Refused: WeChat Pay's API takes no cookies, and the client sends none."""
+        raise ConfigurationError("WeChat Pay's API takes no cookies; the ready client sends none")
 
     def with_timeout(self, timeout: httpx.Timeout) -> WechatPayClient:
         """A copy with another (finite) timeout; the original client is not changed."""
         return attrs.evolve(self, timeout=_timeout(timeout))
 
+    def invalid_argument(self, error: Exception) -> Exception:
+        """Arguments a generated function could not turn into a request: `RequestValidationError`, nothing sent."""
+        return _refused_argument(error)
+
+    def set_httpx_client(self, client: httpx.Client) -> WechatPayClient:
+        """Refused: a plain httpx client would carry none of the checks, signing or verification."""
+        raise ConfigurationError(
+            "set_httpx_client() would replace the pipeline (validation, signing, verification) with a bare httpx "
+            "client; configure the ready client through create_client() instead (seams= for a test transport)"
+        )
+
+    def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> WechatPayClient:
+        """Refused, like `set_httpx_client`."""
+        raise ConfigurationError(
+            "set_async_httpx_client() would replace the pipeline (validation, signing, verification) with a bare "
+            "httpx client; configure the ready client through create_client() instead (seams= for a test transport)"
+        )
+
     def _shared_settings(self) -> dict[str, Any]:
         """What the sync and the async httpx clients are both built with."""
         return {
             "base_url": self._base_url,
-            "cookies": self._cookies,
             "headers": self._headers,
             "timeout": self._timeout,
             "follow_redirects": False,
-            "auth": self._pipeline.auth,
+            "cookies": _no_cookies(),
+            "trust_env": False,
         }
 
     def get_httpx_client(self) -> httpx.Client:
         with self._lock:
             if self._client is None:
-                self._client = httpx.Client(
-                    transport=self._pipeline.sync_transport(self._verify_ssl),
-                    event_hooks={"request": list(self._pipeline.request_hooks)},
-                    **self._shared_settings(),
+                inner = self._inner or BoundedTransport(verify=self._verify_ssl, limits=self._limits)
+                self._client = _HTTPClient(
+                    transport=PipelineTransport(self._pipeline, inner), **self._shared_settings()
                 )
             return self._client
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
+        loop = _running_loop()
         with self._lock:
-            if self._async_client is None:
-                self._async_client = httpx.AsyncClient(
-                    transport=self._pipeline.async_transport_(self._verify_ssl),
-                    event_hooks={"request": self._pipeline.async_request_hooks()},
-                    **self._shared_settings(),
+            current = self._async_loop() if self._async_loop is not None else None
+            if self._async_client is None or (loop is not None and current is not loop):
+                # A pool is bound to the loop that opened it: another loop gets a pool of its own.
+                inner = self._async_inner or AsyncBoundedTransport(verify=self._verify_ssl, limits=self._limits)
+                self._async_client = _AsyncHTTPClient(
+                    transport=AsyncPipelineTransport(self._pipeline, inner), **self._shared_settings()
                 )
+                self._async_loop = weakref.ref(loop) if loop is not None else None
+                if loop is not None:
+                    self._close_when_loop_ends(loop, self._async_client)
             return self._async_client
+
+    def _close_when_loop_ends(self, loop: asyncio.AbstractEventLoop, client: httpx.AsyncClient) -> None:
+        """Close `client` when `loop` shuts down (asyncio.run() finalises every async generator still open)."""
+
+        async def guard() -> Any:
+            try:
+                yield
+            finally:
+                await client.aclose()
+
+        generator = guard()
+        started = loop.create_task(generator.__anext__())
+        # Held so that the loop's weak set of async generators keeps it until shutdown.
+        self._loop_guards[:] = [*self._loop_guards[-7:], (generator, started)]
+
+    def __enter__(self) -> WechatPayClient:
+        return self
+
+    async def __aenter__(self) -> WechatPayClient:
+        return self
 
     def __exit__(self, *args: Any, **kwargs: Any) -> None:
         self.close()
@@ -171,46 +251,52 @@ class WechatPayClient(Client):
         await self.aclose()
 
     def close(self) -> None:
-        """Close the sync connection pool; the next call opens a new one."""
+        """Close the sync pool; an async pool on a loop that is not running is closed too. The next call reopens."""
         with self._lock:
             client, self._client = self._client, None
+            async_client = self._async_client
+            loop = self._async_loop() if self._async_loop is not None else None
         if client is not None:
             client.close()
+        if async_client is not None and (loop is None or loop.is_closed()):
+            # Its loop ended (and closed it on the way out) or it never ran one: forget it.
+            with self._lock:
+                if self._async_client is async_client:
+                    self._async_client = None
 
     async def aclose(self) -> None:
-        """Close the async connection pool; the next call opens a new one."""
+        """Close every pool the client opened (sync and async); the next call opens new ones."""
         with self._lock:
             client, self._async_client = self._async_client, None
         if client is not None:
             await client.aclose()
+        self.close()
 
 
 def _finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value) and value > 0
+    return value is not None and not isinstance(value, bool) and math.isfinite(value) and value > 0
 
 
 def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
     """A timeout whose every part is a finite, positive number of seconds: no call may hang forever."""
     if isinstance(value, httpx.Timeout):
         parts = {"connect": value.connect, "read": value.read, "write": value.write, "pool": value.pool}
-        bad = {name: part for name, part in parts.items() if not _finite(part)}
+        bad = sorted(name for name, part in parts.items() if not _finite(part))
         if bad:
-            raise ConfigurationError(f"every part of the timeout must be a finite number of seconds > 0, got {bad}")
+            raise ConfigurationError(f"every part of the timeout must be a finite number of seconds > 0: {bad}")
         return value
     if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
+        shown = value if isinstance(value, int | float) or value is None else type(value).__name__
         raise ConfigurationError(
-            f"timeout must be a finite number of seconds > 0 (None would let a call hang forever), got {value!r}"
+            f"timeout must be a finite number of seconds > 0 (None would let a call hang forever), got {shown!r}"
         )
     return httpx.Timeout(value)
 
 
-def _base_url(name: str, value: str) -> str:
-    url = httpx.URL(value)
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigurationError(f"{name} must be an http(s) URL such as {PRIMARY_BASE_URL!r}, got {value!r}")
-    if url.query or url.fragment:
-        raise ConfigurationError(f"{name} must not carry a query or fragment, got {value!r}")
-    return str(url).rstrip("/")
+def _max_bytes(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1024:
+        raise ConfigurationError(f"max_response_bytes must be an integer >= 1024, got {type(value).__name__}")
+    return value
 
 
 def create_client(
@@ -224,20 +310,18 @@ def create_client(
     backup_base_url: str | None = None,
     timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
     retry: RetryPolicy | None = None,
+    reconcile: bool | ReconcilePolicy = False,
     raise_on_api_error: bool = True,
     headers: Mapping[str, str] | None = None,
     limits: httpx.Limits | None = None,
     verify: Any = True,
-    transport: httpx.BaseTransport | None = None,
-    async_transport: httpx.AsyncBaseTransport | None = None,
-    clock: Callable[[], float] | None = None,
-    nonce: Callable[[], str] | None = None,
-    sleep: Callable[[float], None] | None = None,
-    async_sleep: Callable[[float], Awaitable[None]] | None = None,
+    allow_insecure_http: bool = False,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     request_hooks: Sequence[RequestHook] = (),
     response_hooks: Sequence[ResponseHook] = (),
+    seams: Seams | None = None,
 ) -> WechatPayClient:
-    """Build the generated `Client`, ready for `sync_service_order.sync_detailed(...)` and `asyncio_detailed(...)`.
+    """Build the generated `Client`, ready for `sync_service_order.sync_detailed(...)` and every other operation.
 
     Keys are parsed once, here: `private_key` and the values of `wechatpay_public_keys` may be paths, PEM text or
     bytes, or key objects; `wechatpay_public_keys` maps each `Wechatpay-Serial` (a `PUB_KEY_ID_…` public key id
@@ -245,51 +329,78 @@ def create_client(
 
     - Every request is checked against the contract before it is signed; a violation raises
       `RequestValidationError` naming the field, the value and the rule, and nothing is sent.
-    - Every answer's signature is verified; every non-2xx answer raises a `WechatPayAPIError` subclass (set
-      `raise_on_api_error=False` to get the generated `Response` for the error bodies the generated parser can read).
-    - `timeout` (seconds or an `httpx.Timeout`, finite) applies to every call; `retry` (a `RetryPolicy`) is opt-in.
-    - `backup_base_url` (e.g. `BACKUP_BASE_URL`) is where retries go once the primary host could not be reached.
-    - `request_hooks` see each request as signed and sent; `response_hooks` see each answer only after its
-      signature was verified (an unsigned non-2xx answer is passed as it is), before errors are raised. Both are
-      plain functions, for sync and async calls alike; what they raise reaches the caller.
-    - `transport`, `async_transport`, `clock`, `nonce`, `sleep` and `async_sleep` are for tests.
+    - Every answer's signature is verified; what it means is decided in one place (`_outcome.meaning`), and every
+      failure raises one typed `WechatPayError` whose `retryable`, `outcome_unknown`, `already_done` and
+      `not_found` say what to do (`raise_on_api_error=False` returns the signed, declared error bodies instead).
+    - `timeout` (seconds or an `httpx.Timeout`, finite) bounds every attempt as a whole; `retry` (a `RetryPolicy`,
+      opt-in) bounds the whole call with `total_timeout`. Answers larger than `max_response_bytes` are refused.
+    - `reconcile=True` (or a `ReconcilePolicy`): a sync whose outcome is unknown, or that meets ORDER_DONE, is
+      settled by a verified query of the order, and re-sent only when the query proves it was not applied.
+    - `base_url` must be https (plain http only to loopback, or with `allow_insecure_http=True`); `backup_base_url`
+      (e.g. `BACKUP_BASE_URL`) is where retries go once the primary could not be reached.
+    - `request_hooks` see each request as signed and sent; `response_hooks` see each answer once its signature was
+      verified (an unsigned non-2xx answer is passed as it is). What they raise reaches the caller.
+    - `seams` (a `Seams`) replaces the network, clocks and randomness in tests.
     """
+    test = seams or Seams()
     signer = WechatPayAuth(
         mchid=mchid,
         serial_no=serial_no,
         private_key=private_key,
         private_key_password=private_key_password,
         wechatpay_public_keys=wechatpay_public_keys,
-        clock=clock or default_clock,
-        nonce=nonce or default_nonce,
+        clock=test.clock or default_clock,
+        nonce=test.nonce or _default_nonce,
     )
-    url = _base_url("base_url", base_url)
-    backup = _base_url("backup_base_url", backup_base_url) if backup_base_url else None
-    auth = ContractAuth(
-        signer,
-        load_contract(),
-        base_path=httpx.URL(url).path,
-        raise_on_api_error=raise_on_api_error,
-        ledger=OutcomeLedger(),
-        response_hooks=tuple(response_hooks),
+    url = check_base_url("base_url", base_url, allow_http=allow_insecure_http)
+    backup = (
+        check_base_url("backup_base_url", backup_base_url, allow_http=allow_insecure_http) if backup_base_url else None
     )
-    pipeline = _Pipeline(
-        auth=auth,
+    contract = load_contract()
+    base = httpx.URL(url)
+    reconcile_policy = (
+        reconcile if isinstance(reconcile, ReconcilePolicy) else (ReconcilePolicy() if reconcile else None)
+    )
+    options: dict[str, Any] = {}
+    if test.clock is not None:
+        options["clock"] = test.clock
+    if test.monotonic is not None:
+        options["monotonic"] = test.monotonic
+    if test.rng is not None:
+        options["rng"] = test.rng
+    if test.sleep is not None:
+        options["sleep"] = test.sleep
+    pipeline = Pipeline(
+        signer=signer,
+        contract=contract,
+        validator=RequestValidator(contract, base_path=base.path),
         policy=retry or NO_RETRY,
-        backup_base_url=backup,
-        # Keep every connection alive: closing and reopening them after each burst costs more than it saves.
-        limits=limits or httpx.Limits(max_connections=100, max_keepalive_connections=100),
-        transport=transport,
-        async_transport=async_transport,
-        sleep=sleep,
-        async_sleep=async_sleep,
+        reconcile_policy=reconcile_policy,
+        memory=OrderMemory(),
+        base_url=base,
+        backup_base_url=httpx.URL(backup) if backup else None,
+        max_response_bytes=_max_bytes(max_response_bytes),
+        raise_on_api_error=raise_on_api_error,
         request_hooks=tuple(request_hooks),
+        response_hooks=tuple(response_hooks),
+        async_sleep=test.async_sleep,
+        **options,
     )
     return WechatPayClient(
         base_url=url,
-        headers={"Accept": "application/json", "User-Agent": user_agent(), **dict(headers or {})},
+        headers={
+            "Accept": "application/json",
+            "User-Agent": user_agent(),
+            **check_headers(headers),
+            # The client reads answers raw and bounded; it asks for them uncompressed.
+            "Accept-Encoding": "identity",
+        },
         timeout=_timeout(timeout),
         verify_ssl=verify,
         raise_on_unexpected_status=True,
         pipeline=pipeline,
+        inner=test.transport,
+        async_inner=test.async_transport,
+        # Keep every connection alive: closing and reopening them after each burst costs more than it saves.
+        limits=limits or httpx.Limits(max_connections=100, max_keepalive_connections=100),
     )

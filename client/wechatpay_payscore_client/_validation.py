@@ -147,6 +147,22 @@ class RequestValidator:
         for name, parameter in declared.items():
             if parameter.required and name not in seen:
                 problems.append(ValidationProblem("query", name, None, "required: true", "missing"))
+        names = [name for name, _ in pairs]
+        for name in sorted({name for name in names if names.count(name) > 1}):
+            problems.append(ValidationProblem("query", name, None, "once", "given more than once"))
+        if operation.exactly_one_of:
+            present = [name for name in operation.exactly_one_of if name in seen]
+            if len(present) != 1:
+                choices = " / ".join(operation.exactly_one_of)
+                problems.append(
+                    ValidationProblem(
+                        "query",
+                        choices,
+                        present or None,
+                        f"x-exactly-one-of: {list(operation.exactly_one_of)}",
+                        f"give exactly one of {choices}, got {len(present)}",
+                    )
+                )
         return problems
 
     @staticmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from wechatpay_emulator import Emulator, EmulatorConfig, demo
 from wechatpay_payscore.models import SyncServiceOrderRequest
@@ -76,3 +77,11 @@ def seed_body(**changes: Any) -> SyncServiceOrderRequest:
     }
     fields.update(changes)
     return SyncServiceOrderRequest.from_dict(fields)
+
+
+@pytest.fixture
+def answer() -> Callable[..., httpx.Response]:
+    """Make an answer signed (or not) with the emulator's TEST-ONLY WeChat Pay key."""
+    from .scripted import signed_answer
+
+    return signed_answer

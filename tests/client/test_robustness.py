@@ -4,18 +4,14 @@ demo key, drives the ready client (generated functions, contract auth, transport
 from __future__ import annotations
 
 import asyncio
-import secrets
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-from wechatpay_auth import ProbeSignatureError, response_message, sign, verification_of
+from wechatpay_auth import ProbeSignatureError, verification_of
 from wechatpay_emulator import demo
 from wechatpay_payscore.api.payscore import sync_service_order
 from wechatpay_payscore_client import (
@@ -28,78 +24,14 @@ from wechatpay_payscore_client import (
     OutcomeUnknownError,
     RateLimitedError,
     RetryPolicy,
+    Seams,
     ServerError,
     UnexpectedResponseError,
     UnverifiedResponseError,
-    WechatPayClient,
-    create_client,
 )
 
 from .conftest import SEED, seed_body
-
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-@pytest.fixture(scope="module")
-def wechatpay_key() -> RSAPrivateKey:
-    key = serialization.load_pem_private_key(demo.demo_wechatpay_private_key_path().read_bytes(), None)
-    assert isinstance(key, RSAPrivateKey)
-    return key
-
-
-@pytest.fixture
-def answer(wechatpay_key: RSAPrivateKey) -> Callable[..., httpx.Response]:
-    def make(status: int, body: bytes = b"", *, signed: bool = True, **headers: str) -> httpx.Response:
-        timestamp, nonce = str(int(time.time())), secrets.token_hex(16)
-        values = {"Request-ID": "TEST-REQUEST-ID", **headers}
-        if signed:
-            values |= {
-                "Wechatpay-Timestamp": timestamp,
-                "Wechatpay-Nonce": nonce,
-                "Wechatpay-Signature": sign(response_message(timestamp, nonce, body), wechatpay_key),
-                "Wechatpay-Serial": demo.DEMO_WECHATPAY_PUBLIC_KEY_ID,
-                "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
-            }
-        return httpx.Response(status, headers=values, content=body)
-
-    return make
-
-
-def scripted(*steps: Handler | BaseException) -> tuple[Handler, list[httpx.Request]]:
-    """A handler playing one step per request: an answer, or an exception raised as the transport would."""
-    pending = list(steps)
-    seen: list[httpx.Request] = []
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        step = pending.pop(0)
-        if isinstance(step, BaseException):
-            raise step
-        return step(request)
-
-    return handle, seen
-
-
-def client_for(handler: Handler | None = None, **options: Any) -> WechatPayClient:
-    return create_client(
-        mchid=demo.DEMO_MCHID,
-        serial_no=demo.DEMO_MERCHANT_SERIAL,
-        private_key=demo.demo_merchant_private_key_path(),
-        wechatpay_public_keys={demo.DEMO_WECHATPAY_PUBLIC_KEY_ID: demo.demo_wechatpay_public_key_path()},
-        transport=httpx.MockTransport(handler) if handler else None,
-        **options,
-    )
-
-
-def call(client: WechatPayClient) -> Any:
-    return sync_service_order.sync_detailed(SEED.out_order_no, client=client, body=seed_body())
-
-
-def fast(**kwargs: Any) -> RetryPolicy:
-    return RetryPolicy(backoff_initial=0.0, **kwargs)
-
-
-ORDER_DONE = b'{"code":"ORDER_DONE","message":"done"}'
+from .scripted import ORDER_DONE, call, client_for, fast, scripted
 
 
 def test_answer_after_a_lost_attempt_keeps_the_outcome_unknown(answer: Callable[..., httpx.Response]) -> None:
@@ -114,7 +46,7 @@ def test_answer_after_a_lost_attempt_keeps_the_outcome_unknown(answer: Callable[
         call(client)
     assert caught.value.outcome_unknown
     assert caught.value.earlier_outcome_unknown
-    assert "query it before any retry" in str(caught.value)
+    assert "query the order before any retry" in str(caught.value)
     # The client remembers: the next call's ORDER_DONE is this sync's success, not somebody else's.
     with pytest.raises(AlreadySyncedError):
         call(client)
@@ -152,10 +84,14 @@ def test_deeply_nested_json_is_typed(answer: Callable[..., httpx.Response], keep
 @pytest.mark.parametrize("keep", [True, False])
 def test_unsigned_order_done_is_not_trusted(answer: Callable[..., httpx.Response], keep: bool) -> None:
     handler, _ = scripted(lambda r: answer(400, ORDER_DONE, signed=False))
-    with pytest.raises(UnexpectedResponseError) as caught:
+    with pytest.raises(UnverifiedResponseError) as caught:
         call(client_for(handler, raise_on_api_error=keep))
-    assert not isinstance(caught.value, OrderAlreadyDoneError)
+    assert OrderAlreadyDoneError not in type(caught.value).__mro__
     assert caught.value.verified is False
+    assert caught.value.outcome_unknown
+    # What the unsigned body claimed is kept apart, never taken for WeChat Pay's code.
+    assert caught.value.claimed_code == "ORDER_DONE"
+    assert not hasattr(caught.value, "code")
     assert "UNSIGNED" in str(caught.value)
 
 
@@ -333,7 +269,7 @@ def test_settings_options_override_the_settings(answer: Callable[..., httpx.Resp
         public_key_id=demo.DEMO_WECHATPAY_PUBLIC_KEY_ID,
         public_key=str(demo.demo_wechatpay_public_key_path()),
     )
-    client = settings.create_client(timeout=3.0, transport=httpx.MockTransport(handler))
+    client = settings.create_client(timeout=3.0, seams=Seams(transport=httpx.MockTransport(handler)))
     assert client.get_httpx_client().timeout.read == 3.0
     assert call(client).status_code == 204
     with pytest.raises(ConfigurationError, match="max_attempts"):

@@ -133,7 +133,7 @@ def test_missing_body(client: WechatPayClient, emulator: Emulator) -> None:
 
 def test_path_no_operation_describes(client: WechatPayClient, emulator: Emulator) -> None:
     with pytest.raises(RequestValidationError, match="no operation of the contract"):
-        client.get_httpx_client().get("/v3/payscore/acquiringbank/serviceorder")
+        client.get_httpx_client().delete("/v3/payscore/acquiringbank/serviceorder")
     with pytest.raises(RequestValidationError, match="no operation of the contract"):
         client.get_httpx_client().post("/v3/pay/transactions/native", json={})
     assert emulator.requests == []
@@ -171,3 +171,32 @@ def test_valid_edge_values_are_sent(client: WechatPayClient, emulator: Emulator)
 )
 def test_paid_time_calendar(value: str, valid: bool) -> None:
     assert paid_time_is_valid(value) is valid
+
+
+QUERY = "/v3/payscore/acquiringbank/serviceorder"
+IDS = {"service_id": SEED.service_id, "sub_mchid": SEED.sub_mchid, "channel_id": SEED.channel_id}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"out_order_no": SEED.out_order_no, "query_id": "15646546545165651651"},
+    ],
+    ids=["neither", "both"],
+)
+def test_query_needs_exactly_one_of_out_order_no_and_query_id(
+    client: WechatPayClient, emulator: Emulator, extra: dict[str, str]
+) -> None:
+    with pytest.raises(RequestValidationError, match="exactly one of out_order_no / query_id") as caught:
+        client.get_httpx_client().get(QUERY, params={**IDS, **extra})
+    assert caught.value.rule == "x-exactly-one-of: ['out_order_no', 'query_id']"
+    assert emulator.requests == []
+
+
+def test_query_refuses_an_empty_or_repeated_parameter(client: WechatPayClient, emulator: Emulator) -> None:
+    with pytest.raises(RequestValidationError, match="out_order_no"):
+        client.get_httpx_client().get(QUERY, params={**IDS, "out_order_no": ""})
+    with pytest.raises(RequestValidationError, match="given more than once"):
+        client.get_httpx_client().get(QUERY, params=[*IDS.items(), ("out_order_no", "A"), ("out_order_no", "B")])
+    assert emulator.requests == []

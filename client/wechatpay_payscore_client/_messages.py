@@ -1,0 +1,120 @@
+"""The text of every error the client raises: what happened, what it proves, and what to do next.
+
+Kept apart from the decision (`_outcome`) and the classes (`_errors`) so that wording never changes behaviour.
+Every piece of a hostile answer that reaches a message is cut short: a 10 MB body makes a 120-character excerpt.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ._errors import Attempt
+
+__all__ = ["excerpt", "history", "text_for"]
+
+_EXCERPT = 120
+_FIELD = 200
+
+_QUERY_FIRST = "query the order before any retry (reconcile_sync(), or a client built with reconcile=True)"
+
+_ADVICE: dict[str, str] = {
+    "APIConnectionError": "nothing was sent; the order is unchanged and the call can be retried",
+    "OutcomeUnknownError": f"the request may have taken effect: {_QUERY_FIRST}",
+    "APITimeoutError": f"the request was sent and may have taken effect: {_QUERY_FIRST}",
+    "UnverifiedResponseError": f"the answer proves nothing and the request may have taken effect: {_QUERY_FIRST}",
+    "UnexpectedResponseError": f"the contract does not declare this answer; the request may have taken effect: "
+    f"{_QUERY_FIRST}",
+    "ServerError": "the sync may or may not have been applied: reconcile, or retry later with the same parameters "
+    "(an ORDER_DONE then means an attempt of ours was applied)",
+    "AlreadySyncedError": "the order is synced: an earlier attempt of ours, whose answer was lost, was applied",
+    "OrderAlreadyDoneError": "the order was DONE before this call, by other means; do not retry",
+    "OrderStateError": "the order cannot be synced in its current state; do not retry",
+    "BadRequestError": "fix the request; do not retry it unchanged",
+    "SignatureRejectedError": "check the merchant serial_no and private key pair, and compare sign_information "
+    "with the canonical message logged at DEBUG by logger 'wechatpay_auth'",
+    "PermissionDeniedError": "this merchant may not call this API for these ids (service_id, sub_mchid, channel_id)",
+    "OrderNotFoundError": "no such order for this merchant: check out_order_no and the ids",
+    "EndpointNotFoundError": "WeChat Pay serves no such path: check base_url (it must not end in /v3)",
+    "RateLimitedError": "slow down, then retry with the same parameters",
+    "WechatPayAPIError": "WeChat Pay refused the call",
+    "ReconciliationError": "the doubt remains: query the order again later, and do not re-send before you know",
+    "NotAppliedError": "the query proved the sync was not applied: it is safe to send it again",
+}
+
+
+def excerpt(data: bytes | str | None, limit: int = _EXCERPT) -> str:
+    """A short, single-line, printable excerpt of an answer's body (never the whole of it)."""
+    if not data:
+        return "''"
+    text = data if isinstance(data, str) else data[: limit * 4].decode("utf-8", errors="replace")
+    cut = " ".join(text.split())
+    if len(cut) > limit or len(data) > limit * 4:
+        cut = cut[:limit] + "..."
+    return repr(cut)
+
+
+def _field(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= _FIELD else text[:_FIELD] + "..."
+
+
+def history(attempts: Sequence[Attempt]) -> str:
+    """`#1 unknown: ReadTimeout; #2 answered: 400` — what each attempt of the call came to."""
+    return "; ".join(f"#{a.number} {a.outcome}: {a.error or a.status_code}" for a in attempts)
+
+
+def text_for(
+    error_name: str,
+    *,
+    method: str,
+    path: str,
+    status: int | None = None,
+    code: str | None = None,
+    wechat_message: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+    request_id: str | None = None,
+    signed: bool | None = None,
+    body: bytes = b"",
+    reason: str | None = None,
+    attempts: Sequence[Attempt] = (),
+    earlier_in_doubt: bool = False,
+    evidence: str | None = None,
+    order_summary: str | None = None,
+) -> str:
+    """The message of one error: where, what came back, whether it was WeChat Pay's word, and what to do."""
+    parts = [f"{method} {path}:"]
+    if status is not None:
+        what = f"{status} {code}" if code else str(status)
+        if wechat_message:
+            what += f": {_field(wechat_message)}"
+        parts.append(what)
+    if signed is False:
+        claimed = f"it claimed {excerpt(body)}" if body else "it carried no body"
+        parts.append(f"— UNSIGNED answer, not WeChat Pay's word ({claimed})")
+    if reason:
+        parts.append(f"— {reason}")
+    if detail:
+        shown = {key: detail[key] for key in ("field", "value", "issue", "location") if key in detail}
+        if "sign_information" in detail:
+            shown["sign_information"] = detail["sign_information"]
+        if shown:
+            parts.append(f"[{_field(shown)}]")
+    if order_summary:
+        parts.append(f"(query: {order_summary})")
+    meta = f"Request-ID {request_id or '-'}"
+    if signed:
+        meta += "; signature verified"
+    if evidence:
+        meta += f"; evidence: {evidence}"
+    if attempts and (len(attempts) > 1 or attempts[0].outcome != "answered"):
+        meta += f"; attempts: {history(attempts)}"
+    parts.append(f"({meta})")
+    text = " ".join(parts) + " — " + _ADVICE.get(error_name, "see the error's class")
+    if earlier_in_doubt:
+        text += (
+            " — an earlier attempt of this call was sent and its answer lost, so the order may have been synced: "
+            f"{_QUERY_FIRST}"
+        )
+    return text
