@@ -17,7 +17,7 @@ import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from wechatpay_payscore.api.payscore import sync_service_order
-from wechatpay_payscore_client import WechatPayClient, create_client
+from wechatpay_payscore_client import Seams, WechatPayClient, create_client
 
 from bench._order import OUT_ORDER_NO, PATH, body_document, body_model
 from bench._server_process import CapturedRequest
@@ -182,7 +182,7 @@ class ProjectSync:
     """`sync_service_order.sync_detailed` through `create_client(...)`, one kept-alive connection."""
 
     def __init__(self, base_url: str, transport: httpx.BaseTransport | None = None) -> None:
-        self.client = project_client(base_url, transport=transport)
+        self.client = project_client(base_url, seams=Seams(transport=transport))
         self._body = body_model()
 
     def run(self, calls: int) -> None:

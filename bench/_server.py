@@ -1,4 +1,4 @@
-"""The bench server: a loopback HTTP/1.1 keep-alive server answering every POST with the same signed 204.
+"""The bench server: a loopback HTTP/1.1 keep-alive server answering every POST with a signed 204.
 
 Run as `python -m bench._server` in its own process (so the client's process time never includes server work). It
 prints `PORT <n>` on stdout, serves until its stdin closes, and never verifies request signatures (neither does the
@@ -8,18 +8,21 @@ floor). Control paths, on their own connections and outside every timed loop:
 - `GET /_capture`: keep the next POST (request line, headers, body) for `GET /_captured`.
 - `GET /_captured`: that POST as JSON (`body` base64), or 404 when none arrived yet.
 
-The 204 is re-signed every `RESIGN_SECONDS` with a fresh timestamp and nonce, so clients that refuse answers older
-than 300 s accept it for as long as the bench runs.
+Every 204 is signed with its own nonce, as WeChat Pay's are: the ready client refuses an answer it has accepted
+before (a replay). The answers are signed ahead, by a thread that keeps a pool full, so that signing stays out of
+the path of a call; a pool entry is at most a few seconds old, well inside the 300 s every client accepts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import contextlib
 import json
 import secrets
 import sys
+import threading
 import time
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -29,7 +32,7 @@ from bench._test_keys import PLATFORM_PRIVATE_PEM, PLATFORM_PUBLIC_KEY_ID
 
 __all__ = ["RESIGN_SECONDS", "SignedAnswer", "fresh_204_headers", "load_platform_key", "main", "signed_204_headers"]
 
-RESIGN_SECONDS = 30.0
+RESIGN_SECONDS = 60.0
 SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048"
 _MAX_HEAD = 64 * 1024
 
@@ -64,16 +67,42 @@ def fresh_204_headers(private_key: rsa.RSAPrivateKey) -> list[tuple[str, str]]:
 
 
 class SignedAnswer:
-    """The current signed 204, re-signed periodically."""
+    """Signed 204s, each given out once, from a pool that a background thread keeps at `POOL` answers."""
+
+    POOL = 4096
 
     def __init__(self) -> None:
         self._key = load_platform_key()
-        self.raw = b""
-        self.resign()
+        self._pool: collections.deque[bytes] = collections.deque(self._make() for _ in range(256))
+        self._low = threading.Event()
+        self._low.set()
+        threading.Thread(target=self._fill, daemon=True, name="bench-signer").start()
+
+    def _make(self) -> bytes:
+        lines = ["HTTP/1.1 204 No Content", *(f"{name}: {value}" for name, value in fresh_204_headers(self._key))]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+
+    def _fill(self) -> None:
+        while True:
+            self._low.wait()
+            while len(self._pool) < self.POOL:
+                self._pool.append(self._make())
+            self._low.clear()
 
     def resign(self) -> None:
-        lines = ["HTTP/1.1 204 No Content", *(f"{name}: {value}" for name, value in fresh_204_headers(self._key))]
-        self.raw = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+        """Drop answers signed long ago (their timestamps would age past what clients accept)."""
+        self._pool.clear()
+        self._low.set()
+
+    @property
+    def raw(self) -> bytes:
+        try:
+            answer = self._pool.popleft()
+        except IndexError:  # the pool ran dry: sign in line
+            answer = self._make()
+        if len(self._pool) < self.POOL // 2:
+            self._low.set()
+        return answer
 
 
 class State:

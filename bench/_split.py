@@ -39,7 +39,8 @@ from bench._timing import Figure, interleaved
 
 __all__ = ["MOCK_BASE_URL", "Split", "measure_split"]
 
-MOCK_BASE_URL = "http://bench.invalid"
+# Never connected to (a mock transport answers); loopback, so that plain http is accepted.
+MOCK_BASE_URL = "http://127.0.0.1:9"
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,22 @@ def _mock(headers: list[tuple[str, str]]) -> httpx.MockTransport:
     return httpx.MockTransport(lambda request: httpx.Response(204, headers=headers))
 
 
+def _mock_each_once(answers: list[list[tuple[str, str]]]) -> httpx.MockTransport:
+    """A transport giving out each signed answer once: the ready client refuses an answer it has seen (a replay)."""
+    pending = iter(answers)
+    return httpx.MockTransport(lambda request: httpx.Response(204, headers=next(pending)))
+
+
 def measure_split(reference: CapturedRequest, rounds: int, calls: int, warmup: int) -> Split:
     """Time every layer; `reference` is the project's real request, as the server received it."""
-    answer = fresh_204_headers(load_platform_key())
+    platform_key = load_platform_key()
+    answer = fresh_204_headers(platform_key)
+    # Signed ahead, outside every timed loop: one answer per call of each contender that refuses replays.
+    needed = rounds * calls + warmup
     floor = Floor(MOCK_BASE_URL, reference, transport=_mock(answer))
-    project = ProjectSync(MOCK_BASE_URL, transport=_mock(answer))
+    project = ProjectSync(
+        MOCK_BASE_URL, transport=_mock_each_once([fresh_204_headers(platform_key) for _ in range(needed)])
+    )
     plain = Client(base_url=MOCK_BASE_URL, httpx_args={"transport": _mock(answer)})
     bare = httpx.Client(base_url=MOCK_BASE_URL, transport=_mock(answer))
     headers = {name: value for name, value in reference.headers if name.title() in FLOOR_HEADERS}
@@ -89,8 +101,9 @@ def measure_split(reference: CapturedRequest, rounds: int, calls: int, warmup: i
         wechatpay_public_keys={PLATFORM_PUBLIC_KEY_ID: PLATFORM_PUBLIC_PEM},
     )
     request = httpx.Request("POST", MOCK_BASE_URL + PATH, content=reference.body)
-    response = httpx.Response(204, headers=answer, request=request)
-    response.read()
+    responses = iter(
+        [httpx.Response(204, headers=fresh_204_headers(platform_key), request=request) for _ in range(needed)]
+    )
     answer_fields = dict(answer)
     answer_message = f"{answer_fields['Wechatpay-Timestamp']}\n{answer_fields['Wechatpay-Nonce']}\n\n".encode()
     answer_signature = base64.b64decode(answer_fields["Wechatpay-Signature"])
@@ -116,7 +129,7 @@ def measure_split(reference: CapturedRequest, rounds: int, calls: int, warmup: i
 
     def verification(n: int) -> None:
         for _ in range(n):
-            signer.verify_response(response)
+            signer.verify_response(next(responses))
 
     def bare_post(n: int) -> None:
         for _ in range(n):

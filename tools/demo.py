@@ -1,4 +1,4 @@
-"""`make demo` (`python tools/demo.py`): sync the documented example order on the embedded emulator, and show what really happened.
+"""`make demo` (`python tools/demo.py`): sync the documented example order on the embedded emulator, show what happened.
 
 Starts the emulator (TEST-ONLY demo keys) on a free loopback port, syncs `1234323JKHDFE1243252` through the generated
 client built by `create_client()`, prints the request, the verified 204 and the order's state before and after, then
@@ -14,7 +14,6 @@ import httpx
 from wechatpay_auth import WechatPayError, verification_of
 from wechatpay_payscore.api.payscore import sync_service_order
 from wechatpay_payscore.models import SyncDetail, SyncServiceOrderRequest
-
 from wechatpay_payscore_client import OrderAlreadyDoneError, create_client
 
 __all__ = ["main", "shorten_authorization"]
@@ -61,7 +60,7 @@ def _signed_by(response: httpx.Response | None) -> str | None:
 def main(out: TextIO | None = None) -> int:
     stream = out or sys.stdout
     try:
-        from wechatpay_emulator import Emulator, EmulatorConfig, demo  # noqa: PLC0415 - an optional extra
+        from wechatpay_emulator import Emulator, EmulatorConfig, demo
     except ImportError:
         stream.write("the demo needs the emulator: pip install 'wechatpay-payscore[emulator]'\n")
         return 1
@@ -126,7 +125,9 @@ def main(out: TextIO | None = None) -> int:
                 stream.write(f"  ← {exc.status_code} {exc.code}: {exc.message}, Request-ID {exc.request_id}\n")
                 stream.write(f"    WeChat Pay's signature verified with key {_signed_by(exc.response)}\n")
                 stream.write(f"    raised {type(exc).__name__}\n\n")
-                checks.append(("the second sync got a signed ORDER_DONE", exc.verified and exc.code == "ORDER_DONE"))
+                checks.append(
+                    ("the second sync got a signed ORDER_DONE", bool(exc.verified) and exc.code == "ORDER_DONE")
+                )
             except WechatPayError as exc:
                 stream.write(f"  ✗ {type(exc).__name__}: {exc}\n")
                 checks.append(("the second sync got a signed ORDER_DONE", False))

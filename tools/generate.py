@@ -5,6 +5,11 @@ generation succeeds, so a broken spec fails loudly and leaves ``generated/`` unt
 
     python tools/generate.py           # regenerate
     python tools/generate.py --check   # exit 1 when generated/ differs from what the spec produces
+
+The generator runs with the custom templates of ``openapi/templates/`` (``--custom-template-path``): copies of a few
+of openapi-python-client's own templates, changed where marked ``wechatpay-payscore``, so that models refuse what the
+contract refuses and API functions refuse arguments they cannot send. They were derived from one generator version
+(``TEMPLATES_FOR``); generation stops when another version is installed, so an upgrade re-derives them on purpose.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "payscore-acquiringbank.yaml"
 CONFIG = ROOT / "openapi" / "generator-config.yaml"
+TEMPLATES = ROOT / "openapi" / "templates"
+# The openapi-python-client release whose templates openapi/templates/ copies and changes.
+TEMPLATES_FOR = "0.29.1"
 PACKAGE = "wechatpay_payscore"
 TARGET = ROOT / "generated" / PACKAGE
 # --meta none skips the PEP 561 marker; the package is typed, so it is added here, deterministically.
@@ -50,13 +58,29 @@ def validate_spec(spec: Path) -> None:
         raise GenerationError(f"{spec} is not a valid OpenAPI document:\n{exc}") from exc
 
 
-def generate_into(workdir: Path, spec: Path) -> Path:
+def check_generator_version() -> None:
+    """The custom templates are changed copies of one release's templates: refuse to mix them with another."""
+    from importlib.metadata import version
+
+    installed = version("openapi-python-client")
+    if installed != TEMPLATES_FOR:
+        raise GenerationError(
+            f"openapi-python-client {installed} is installed, but openapi/templates/ was derived from "
+            f"{TEMPLATES_FOR}: re-derive the templates from the new release, then update TEMPLATES_FOR"
+        )
+
+
+def generate_into(workdir: Path, spec: Path, templates: Path = TEMPLATES) -> Path:
     """Run openapi-python-client into ``workdir`` and return the generated package folder."""
+    check_generator_version()
+    if not templates.is_dir():
+        raise GenerationError(f"{templates} (the custom templates) is missing")
     out = workdir / PACKAGE
     cmd = [
         sys.executable, "-m", "openapi_python_client", "generate",
         "--path", str(spec),
         "--config", str(CONFIG),
+        "--custom-template-path", str(templates),
         "--meta", "none",
         "--fail-on-warning",
         "--output-path", str(out),
@@ -91,13 +115,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only compare generated/ with a fresh generation")
     parser.add_argument("--spec", type=Path, default=SPEC, help="the contract (default: %(default)s)")
     parser.add_argument("--target", type=Path, default=TARGET, help="the package folder (default: %(default)s)")
+    parser.add_argument("--templates", type=Path, default=TEMPLATES, help="the custom templates (default: %(default)s)")
     args = parser.parse_args(argv)
     spec: Path = args.spec.resolve()
     target: Path = args.target.resolve()
     try:
         validate_spec(spec)
         with tempfile.TemporaryDirectory(prefix="wechatpay-generate-") as tmp:
-            fresh = generate_into(Path(tmp), spec)
+            fresh = generate_into(Path(tmp), spec, args.templates.resolve())
             if args.check:
                 if not target.is_dir():
                     print(f"{target} is missing: run `make generate`", file=sys.stderr)

@@ -135,6 +135,17 @@ class Client:
         """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
         await self.get_async_httpx_client().__aexit__(*args, **kwargs)
 
+    def invalid_argument(self, error: Exception) -> Exception:
+        """The exception an API function raises when its arguments cannot be sent (nothing was sent).
+
+        Every API function builds its request inside `try`: a `TypeError`, `ValueError`, `AttributeError` or
+        `UnicodeError` raised while doing so (an argument of the wrong type, a body that is not the declared model,
+        a value JSON cannot carry, a lone surrogate) is handed to this method and the function raises what it
+        returns, chained to the original. This default returns `error` itself; a subclass may return its own error
+        type instead.
+        """
+        return error
+
 
 @define
 class AuthenticatedClient:
@@ -278,3 +289,14 @@ class AuthenticatedClient:
     async def __aexit__(self, *args: Any, **kwargs: Any) -> None:
         """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
         await self.get_async_httpx_client().__aexit__(*args, **kwargs)
+
+    def invalid_argument(self, error: Exception) -> Exception:
+        """The exception an API function raises when its arguments cannot be sent (nothing was sent).
+
+        Every API function builds its request inside `try`: a `TypeError`, `ValueError`, `AttributeError` or
+        `UnicodeError` raised while doing so (an argument of the wrong type, a body that is not the declared model,
+        a value JSON cannot carry, a lone surrogate) is handed to this method and the function raises what it
+        returns, chained to the original. This default returns `error` itself; a subclass may return its own error
+        type instead.
+        """
+        return error

@@ -89,3 +89,54 @@ def test_installed_contract_is_the_repository_contract() -> None:
     from wechatpay_payscore_client._contract import contract_path
 
     assert contract_path().read_bytes() == SPEC.read_bytes()
+
+
+QUERY = "/v3/payscore/acquiringbank/serviceorder"
+
+
+def test_query_declares_its_parameters_and_the_either_or_rule(document: dict[str, typing.Any]) -> None:
+    operation = document["paths"][QUERY]["get"]
+    assert operation["operationId"] == "queryServiceOrder"
+    assert operation["tags"] == ["payscore"]
+    assert "requestBody" not in operation
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert list(parameters) == ["service_id", "sub_mchid", "channel_id", "out_order_no", "query_id"]
+    assert all(p["in"] == "query" for p in parameters.values())
+    assert {name for name, p in parameters.items() if p["required"]} == {"service_id", "sub_mchid", "channel_id"}
+    # OpenAPI has no "exactly one of these parameters": the extension carries it, naming optional query parameters.
+    assert operation["x-exactly-one-of"] == ["out_order_no", "query_id"]
+    assert parameters["out_order_no"]["schema"] == document["components"]["parameters"]["OutOrderNo"]["schema"]
+
+
+def test_query_declares_its_answers(document: dict[str, typing.Any]) -> None:
+    responses = document["paths"][QUERY]["get"]["responses"]
+    assert set(responses) == {"200", "400", "401", "403", "404", "429", "500"}
+    assert set(responses["200"]["headers"]) == set(document["paths"][OPERATION]["post"]["responses"]["204"]["headers"])
+    assert responses["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ServiceOrder"}
+
+
+def test_answers_are_open_and_requests_closed(document: dict[str, typing.Any]) -> None:
+    schemas = document["components"]["schemas"]
+    for name in ("SyncServiceOrderRequest", "SyncDetail"):
+        assert schemas[name]["additionalProperties"] is False, name
+    answer_schemas = [
+        "ServiceOrder", "PostPayment", "PostDiscount", "RiskFund", "TimeRange", "Location",
+        "ServiceOrderCollection", "CollectionDetail", "PromotionDetail", "PromotionGoodsDetail",
+    ]  # fmt: skip
+    for name in answer_schemas:
+        assert schemas[name]["additionalProperties"] is True, name
+        # Values WeChat Pay may extend are documented strings, never closed enums.
+        for field, schema in schemas[name]["properties"].items():
+            assert "enum" not in schema and "const" not in schema, f"{name}.{field}"
+
+
+def test_query_examples_satisfy_service_order(document: dict[str, typing.Any]) -> None:
+    import jsonschema_rs
+
+    root = {"$ref": "#/components/schemas/ServiceOrder", "components": document["components"]}
+    validator = jsonschema_rs.Draft202012Validator(root)
+    examples = document["paths"][QUERY]["get"]["responses"]["200"]["content"]["application/json"]["examples"]
+    assert {"synced", "paid_through_pay_score", "awaiting_payment"} <= set(examples)
+    for name, example in examples.items():
+        assert validator.is_valid(example["value"]), name
+    assert not validator.is_valid({**examples["synced"]["value"], "state": 1})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "payscore-acquiringbank.yaml"
 GENERATED = ROOT / "generated" / "wechatpay_payscore"
 TOOL = ROOT / "tools" / "generate.py"
+TEMPLATES = ROOT / "openapi" / "templates"
 
 
 def run_generate(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -78,3 +80,37 @@ def test_broken_spec_fails_loudly_and_leaves_the_client_untouched(tmp_path: Path
     assert "is not a valid OpenAPI document" in result.stderr
     assert "bogus" in result.stderr
     assert same_tree(target, GENERATED)
+
+
+@pytest.mark.slow
+def test_changing_a_custom_template_fails_the_drift_check(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    errors_template = templates / "errors.py.jinja"
+    text = errors_template.read_text(encoding="utf-8")
+    assert "required field is missing" in text
+    errors_template.write_text(text.replace("required field is missing", "required field is absent"), encoding="utf-8")
+    result = run_generate("--check", "--templates", templates)
+    assert result.returncode == 1
+    assert "wechatpay_payscore/errors.py" in result.stderr.splitlines()[-1]
+
+
+def test_the_custom_templates_are_used_and_required(tmp_path: Path) -> None:
+    # The committed client carries what only the custom templates produce ...
+    assert "def invalid_argument(self, error: Exception) -> Exception:" in (GENERATED / "client.py").read_text()
+    assert "class InvalidModelError(ValueError):" in (GENERATED / "errors.py").read_text()
+    # ... and generation without them fails instead of silently producing the stock client.
+    result = run_generate("--check", "--templates", tmp_path / "missing")
+    assert result.returncode == 1
+    assert "the custom templates" in result.stderr
+
+
+def test_another_generator_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("generate_tool", TOOL)
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    tool.check_generator_version()  # the pinned release is installed
+    monkeypatch.setattr(tool, "TEMPLATES_FOR", "0.0.1")
+    with pytest.raises(tool.GenerationError, match="re-derive the templates"):
+        tool.check_generator_version()

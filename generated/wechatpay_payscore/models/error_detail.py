@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import errors as _errors
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -71,21 +72,28 @@ class ErrorDetail:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.sign_information import SignInformation  # noqa: PLC0415
 
-        d = dict(src_dict)
-        field = d.pop("field", UNSET)
+        d = _errors.model_dict(src_dict, "ErrorDetail")
+        field = _errors.pop_field(d, "field", "ErrorDetail", str, required=False)
 
-        value = d.pop("value", UNSET)
+        value = _errors.pop_field(d, "value", "ErrorDetail", required=False)
 
-        issue = d.pop("issue", UNSET)
+        issue = _errors.pop_field(d, "issue", "ErrorDetail", str, required=False)
 
-        location = d.pop("location", UNSET)
+        location = _errors.pop_field(d, "location", "ErrorDetail", str, required=False)
 
-        _sign_information = d.pop("sign_information", UNSET)
-        sign_information: SignInformation | Unset
-        if isinstance(_sign_information, Unset):
-            sign_information = UNSET
-        else:
-            sign_information = SignInformation.from_dict(_sign_information)
+        _raw_sign_information = _errors.pop_field(
+            d, "sign_information", "ErrorDetail", Mapping, required=False
+        )
+        try:
+            _sign_information = _raw_sign_information
+            sign_information: SignInformation | Unset
+            if isinstance(_sign_information, Unset):
+                sign_information = UNSET
+            else:
+                sign_information = SignInformation.from_dict(_sign_information)
+
+        except _errors.InvalidModelError as exc:
+            raise exc.inside("ErrorDetail", "sign_information") from None
 
         error_detail = cls(
             field=field,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import errors as _errors
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -59,17 +60,24 @@ class ErrorResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.error_detail import ErrorDetail  # noqa: PLC0415
 
-        d = dict(src_dict)
-        code = d.pop("code")
+        d = _errors.model_dict(src_dict, "ErrorResponse")
+        code = _errors.pop_field(d, "code", "ErrorResponse", str)
 
-        message = d.pop("message")
+        message = _errors.pop_field(d, "message", "ErrorResponse", str)
 
-        _detail = d.pop("detail", UNSET)
-        detail: ErrorDetail | Unset
-        if isinstance(_detail, Unset):
-            detail = UNSET
-        else:
-            detail = ErrorDetail.from_dict(_detail)
+        _raw_detail = _errors.pop_field(
+            d, "detail", "ErrorResponse", Mapping, required=False
+        )
+        try:
+            _detail = _raw_detail
+            detail: ErrorDetail | Unset
+            if isinstance(_detail, Unset):
+                detail = UNSET
+            else:
+                detail = ErrorDetail.from_dict(_detail)
+
+        except _errors.InvalidModelError as exc:
+            raise exc.inside("ErrorResponse", "detail") from None
 
         error_response = cls(
             code=code,

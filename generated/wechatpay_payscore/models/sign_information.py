@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import errors as _errors
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SignInformation")
@@ -56,14 +57,18 @@ class SignInformation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        method = d.pop("method", UNSET)
+        d = _errors.model_dict(src_dict, "SignInformation")
+        method = _errors.pop_field(d, "method", "SignInformation", str, required=False)
 
-        url = d.pop("url", UNSET)
+        url = _errors.pop_field(d, "url", "SignInformation", str, required=False)
 
-        sign_message_length = d.pop("sign_message_length", UNSET)
+        sign_message_length = _errors.pop_field(
+            d, "sign_message_length", "SignInformation", int, required=False
+        )
 
-        truncated_sign_message = d.pop("truncated_sign_message", UNSET)
+        truncated_sign_message = _errors.pop_field(
+            d, "truncated_sign_message", "SignInformation", str, required=False
+        )
 
         sign_information = cls(
             method=method,

@@ -5,6 +5,8 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from .. import errors as _errors
+
 T = TypeVar("T", bound="SyncDetail")
 
 
@@ -36,9 +38,10 @@ class SyncDetail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        paid_time = d.pop("paid_time")
+        d = _errors.model_dict(src_dict, "SyncDetail")
+        paid_time = _errors.pop_field(d, "paid_time", "SyncDetail", str)
 
+        _errors.refuse_unknown(d, "SyncDetail")
         sync_detail = cls(
             paid_time=paid_time,
         )

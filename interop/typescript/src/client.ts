@@ -1,8 +1,10 @@
-// A typed client for the sync endpoint: openapi-fetch over the generated `paths`, with WECHATPAY2 signing and
-// verification always on and a timeout (fetch has none by default).
+// A typed client for the contract's endpoints (sync and query): openapi-fetch over the generated `paths`, with
+// WECHATPAY2 signing and verification always on, the contract's fixed query encoding, and a timeout (fetch has none
+// by default).
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./generated/schema.js";
 import { wechatPay2Middleware, type WechatPay2Options } from "./middleware.js";
+import { serializeQuery } from "./query.js";
 
 export type PayScoreClient = Client<paths>;
 
@@ -24,6 +26,7 @@ export function createPayScoreClient(options: PayScoreClientOptions): PayScoreCl
   const client = createClient<paths>({
     baseUrl: options.baseUrl,
     headers: { Accept: "application/json", "User-Agent": options.userAgent ?? DEFAULT_USER_AGENT },
+    querySerializer: serializeQuery,
     fetch: (request: Request) =>
       send(new Request(request, { signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) })),
   });

@@ -73,6 +73,42 @@ describe("against the emulator", () => {
     assert.equal(code, "ORDER_DONE");
   });
 
+  const QUERY = "/v3/payscore/acquiringbank/serviceorder";
+  const IDS = { service_id: SEED_BODY.service_id, sub_mchid: SEED_BODY.sub_mchid, channel_id: "1230000109" };
+
+  test("queries the synced seed order: DONE, paid through the merchant's channel at the synced paid_time", async () => {
+    const { data, error, response } = await client.GET(QUERY, {
+      params: { query: { ...IDS, out_order_no: SEED_ORDER } },
+    });
+    assert.equal(response.status, 200, JSON.stringify(error));
+    assert.ok(data, "a verified, parsed order");
+    assert.equal(data.out_order_no, SEED_ORDER);
+    assert.equal(data.state, "DONE");
+    assert.equal(data.collection?.state, "USER_PAID");
+    const synced = data.collection?.details?.find((detail) => detail.paid_type === "MCH");
+    assert.equal(synced?.paid_time, SEED_BODY.detail.paid_time);
+    const requestId = response.headers.get("Request-ID");
+    const logged = (await loggedRequests(baseUrl)).find((entry) => entry.request_id === requestId);
+    assert.ok(logged, `the emulator logged ${requestId}`);
+    assert.equal(logged.signature_verified, true);
+  });
+
+  test("a query for an order that does not exist gets the typed ORDER_NOT_EXIST", async () => {
+    const { error, response } = await client.GET(QUERY, {
+      params: { query: { ...IDS, out_order_no: "NO|SUCH*ORDER" } },
+    });
+    assert.equal(response.status, 404);
+    assert.equal(error?.code, "ORDER_NOT_EXIST");
+  });
+
+  test("a query naming both out_order_no and query_id gets PARAM_ERROR (x-exactly-one-of)", async () => {
+    const { error, response } = await client.GET(QUERY, {
+      params: { query: { ...IDS, out_order_no: SEED_ORDER, query_id: "15646546545165651651" } },
+    });
+    assert.equal(response.status, 400);
+    assert.equal(error?.code, "PARAM_ERROR");
+  });
+
   test("an impossible paid_time gets PARAM_ERROR naming the field", async () => {
     const { error, response } = await sync({ ...SEED_BODY, detail: { paid_time: "20091325091210" } });
     assert.equal(response.status, 400);

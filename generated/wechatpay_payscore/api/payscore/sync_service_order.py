@@ -16,6 +16,8 @@ def _get_kwargs(
     *,
     body: SyncServiceOrderRequest,
 ) -> dict[str, Any]:
+    errors.check_argument("out_order_no", out_order_no, (str,))
+    errors.check_argument("body", body, (SyncServiceOrderRequest,))
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -27,6 +29,7 @@ def _get_kwargs(
 
     _kwargs["json"] = body.to_dict()
 
+    errors.check_json_body(_kwargs["json"])
     headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
@@ -125,10 +128,16 @@ def sync_detailed(
         Response[Any | ErrorResponse]
     """
 
-    kwargs = _get_kwargs(
-        out_order_no=out_order_no,
-        body=body,
-    )
+    try:
+        kwargs = _get_kwargs(
+            out_order_no=out_order_no,
+            body=body,
+        )
+    except (TypeError, ValueError, AttributeError, UnicodeError) as exc:
+        error = client.invalid_argument(exc)
+        if error is exc:
+            raise
+        raise error from exc
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -220,10 +229,16 @@ async def asyncio_detailed(
         Response[Any | ErrorResponse]
     """
 
-    kwargs = _get_kwargs(
-        out_order_no=out_order_no,
-        body=body,
-    )
+    try:
+        kwargs = _get_kwargs(
+            out_order_no=out_order_no,
+            body=body,
+        )
+    except (TypeError, ValueError, AttributeError, UnicodeError) as exc:
+        error = client.invalid_argument(exc)
+        if error is exc:
+            raise
+        raise error from exc
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

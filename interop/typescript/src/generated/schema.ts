@@ -4,6 +4,36 @@
  */
 
 export interface paths {
+    "/v3/payscore/acquiringbank/serviceorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query a Pay Score service order (从业机构查询支付分订单)
+         * @description Reads a service order back: its state, amounts and what was collected, by the merchant's order number (`out_order_no`) or by the `query_id` the user brought back from the confirm page.
+         *
+         *     **Exactly one of `out_order_no` and `query_id`.** The acquiring page says one of the two is required (商户订单号与单据查单ID必填其一); the sibling pages say exactly one (不允许都填写或都不填写). This contract takes the stricter rule: send one of them, never both, never neither, and never an empty value. OpenAPI cannot say "exactly one of these parameters", so the operation carries the rule as `x-exactly-one-of` (the list of the parameter names of which exactly one must be present); clients refuse to send a query that breaks it, and the emulator answers it `400 PARAM_ERROR`.
+         *
+         *     **Which parameters are required.** `sub_mchid` and `channel_id` are required by every source. `service_id` is marked optional (选填) on the official query page but required by the maintained API descriptions, and a call without it is a known cause of `403 NO_AUTH`: it is required here.
+         *
+         *     **The signature covers the query string as sent.** The URL line of the signed message is the path, `?`, and the query string exactly as it goes on the wire; the body line is empty (`GET` has no body). Send the parameters in the order they are declared here (`service_id`, `sub_mchid`, `channel_id`, then `out_order_no` or `query_id`) as `application/x-www-form-urlencoded`: letters, digits and `-._~` as they are, a space as `+`, every other byte of the UTF-8 value percent-encoded in upper case (`|` as `%7C`, `*` as `%2A`), and sign that same string.
+         *
+         *     **Reconciliation.** After a sync whose outcome is unknown: `state` `DONE` with `collection.state` `USER_PAID` means the order is settled — a `collection.details[]` entry with `paid_type` `MCH` and the synced `paid_time` points to the sync; `state` `DOING` with `state_description` `MCH_COMPLETE` means the sync was not applied and the same body may be sent again; `REVOKED` and `EXPIRED` are final. Verify the answer's signature before reading any of it.
+         *
+         *     **Forward compatible.** WeChat Pay adds fields and values over time: the answer may carry keys not listed here, and `state`, `state_description`, `collection.state` and `paid_type` may take values not listed here. They are plain strings; read them, do not reject the answer.
+         */
+        get: operations["queryServiceOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync": {
         parameters: {
             query?: never;
@@ -52,7 +82,8 @@ export interface components {
              */
             channel_id?: string;
             /**
-             * @description What happened to the order. The one documented value is `Order_Paid` (订单收款成功).
+             * @description What happened to the order. The one documented value is `Order_Paid` (订单收款成功), so it is the default of the models generated from this contract; it is still required on the wire and always sent.
+             * @default Order_Paid
              * @example Order_Paid
              * @enum {string}
              */
@@ -67,6 +98,360 @@ export interface components {
              * @example 20091225091210
              */
             paid_time: string;
+        };
+        /** @description A Pay Score service order as WeChat Pay answers a query. Open for extension: WeChat Pay adds fields over time, so keys not listed here are allowed (and kept by the generated models), and the string fields with listed values (`state`, `state_description`, ...) may take other values too. Required are the fields every source marks required; `sub_mchid` and `channel_id` are optional because the official page marks `sub_mchid` optional (选填) in the answer. */
+        ServiceOrder: {
+            /**
+             * @description The merchant's service order number (商户服务订单号).
+             * @example 1234323JKHDFE1243252
+             */
+            out_order_no: string;
+            /**
+             * @description Pay Score service id (服务ID).
+             * @example 2002000000000558128851361561536
+             */
+            service_id: string;
+            /**
+             * @description The acquiring institution's app id (从业机构公众账号ID).
+             * @example wxd678efh567hg6787
+             */
+            appid: string;
+            /**
+             * @description The acquiring institution's merchant id (从业机构商户号).
+             * @example 1230000109
+             */
+            mchid: string;
+            /**
+             * @description The sub-merchant's app id (子商户公众账号ID), when the order has one.
+             * @example wxd678efh567hg6999
+             */
+            sub_appid?: string;
+            /**
+             * @description The sub-merchant's merchant id (子商户号).
+             * @example 1900000109
+             */
+            sub_mchid?: string;
+            /**
+             * @description The channel merchant id (渠道商商户号).
+             * @example 1230000109
+             */
+            channel_id?: string;
+            /**
+             * @description What the service is (服务信息), as shown to the user.
+             * @example 某某酒店
+             */
+            service_introduction: string;
+            /**
+             * @description The order's state (服务订单状态). Known values: `CREATED` (created by the merchant), `DOING` (in progress), `DONE` (completed, final), `REVOKED` (cancelled by the merchant, final), `EXPIRED` (lapsed, final). Read it together with `state_description` and `collection.state`. A plain string: other values may appear.
+             * @example DONE
+             */
+            state: string;
+            /**
+             * @description Only while `state` is `DOING` (订单状态说明). Known values: `USER_CONFIRM` (the user confirmed the order), `MCH_COMPLETE` (the merchant completed it; awaiting payment — the state a sync applies to). A plain string: other values may appear.
+             * @example MCH_COMPLETE
+             */
+            state_description?: string;
+            /** @description The charges of the service (后付费项目), at most 100. */
+            post_payments?: components["schemas"]["PostPayment"][];
+            /** @description The discounts of the service (后付费商户优惠), at most 30. */
+            post_discounts?: components["schemas"]["PostDiscount"][];
+            risk_fund?: components["schemas"]["RiskFund"];
+            /**
+             * @description The order's total amount (总金额), in fen (分, 0.01 CNY).
+             * @example 39800
+             */
+            total_amount?: number;
+            /**
+             * @description Whether the order needs to be collected (是否需要收款).
+             * @example true
+             */
+            need_collection?: boolean;
+            collection?: components["schemas"]["ServiceOrderCollection"];
+            time_range?: components["schemas"]["TimeRange"];
+            location?: components["schemas"]["Location"];
+            /**
+             * @description The merchant's data (商户数据包), echoed as it was given at creation.
+             * @example Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald
+             */
+            attach?: string;
+            /**
+             * @description Where WeChat Pay sends this order's notifications (商户回调地址).
+             * @example https://api.test.com
+             */
+            notify_url?: string;
+            /**
+             * @description The user's id under `appid`.
+             * @example oUpF8uMuAJO_M2pxb1Q9zNjWeS6o
+             */
+            openid?: string;
+            /**
+             * @description The user's id under `sub_appid`.
+             * @example oUpF8uMuAJO_M2pxb1Q9zNjWeS6o
+             */
+            sub_openid?: string;
+            /**
+             * @description WeChat Pay's service order number (微信支付服务订单号).
+             * @example 15646546545165651651
+             */
+            order_id: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One charge of the service (后付费项目). */
+        PostPayment: {
+            /**
+             * @description Name of the charge (付费项目名称).
+             * @example 就餐费用
+             */
+            name?: string;
+            /**
+             * @description What it is for (付费说明).
+             * @example 就餐人均100元
+             */
+            description?: string;
+            /**
+             * @description Amount (金额), in fen.
+             * @example 40000
+             */
+            amount?: number;
+            /**
+             * @description Count (付费数量).
+             * @example 4
+             */
+            count?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One discount of the service (后付费商户优惠). */
+        PostDiscount: {
+            /**
+             * @description Name of the discount (优惠名称).
+             * @example 满20减1元
+             */
+            name?: string;
+            /**
+             * @description What it is (优惠说明).
+             * @example 不与其他优惠叠加
+             */
+            description?: string;
+            /**
+             * @description Amount (优惠金额), in fen.
+             * @example 100
+             */
+            amount?: number;
+            /**
+             * @description Count (优惠数量).
+             * @example 2
+             */
+            count?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The service's risk fund (订单风险金). */
+        RiskFund: {
+            /**
+             * @description Kind of risk fund (风险金名称); `DEPOSIT` is the one value seen for this family. A plain string.
+             * @example DEPOSIT
+             */
+            name?: string;
+            /**
+             * @description Amount (风险金额), in fen.
+             * @example 10000
+             */
+            amount?: number;
+            /**
+             * @description What it covers (风险说明).
+             * @example 就餐的预估费用
+             */
+            description?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description When the service runs (服务时间段). */
+        TimeRange: {
+            /**
+             * @description Start (服务开始时间), `yyyyMMddHHmmss`, `yyyyMMdd` or `OnAccept`, Beijing time.
+             * @example 20091225091010
+             */
+            start_time?: string;
+            /**
+             * @description Remark on the start (服务开始时间备注).
+             * @example 备注1
+             */
+            start_time_remark?: string;
+            /**
+             * @description End (预计服务结束时间), `yyyyMMddHHmmss` or `yyyyMMdd`, Beijing time.
+             * @example 20091225121010
+             */
+            end_time?: string;
+            /**
+             * @description Remark on the end (预计服务结束时间备注).
+             * @example 备注2
+             */
+            end_time_remark?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Where the service takes place (服务位置). */
+        Location: {
+            /**
+             * @description Where it starts (服务开始地点).
+             * @example 嗨客时尚主题展餐厅
+             */
+            start_location?: string;
+            /**
+             * @description Where it ends (预计服务结束位置).
+             * @example 嗨客时尚主题展餐厅
+             */
+            end_location?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description What has been collected for the order (收款信息). */
+        ServiceOrderCollection: {
+            /**
+             * @description Collection state (收款状态). Known values: `USER_PAYING` (awaiting payment), `USER_PAID` (paid). A plain string: other values may appear.
+             * @example USER_PAID
+             */
+            state: string;
+            /**
+             * @description Total to collect (总收款金额), in fen.
+             * @example 39800
+             */
+            total_amount?: number;
+            /**
+             * @description Still to collect (待收金额), in fen.
+             * @example 0
+             */
+            paying_amount?: number;
+            /**
+             * @description Collected (已收金额), in fen.
+             * @example 39800
+             */
+            paid_amount?: number;
+            /** @description One entry per payment received (收款明细列表). */
+            details?: components["schemas"]["CollectionDetail"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One payment received for the order (收款明细). */
+        CollectionDetail: {
+            /**
+             * @description Sequence number of the payment (收款序号), from 1.
+             * @example 1
+             */
+            seq?: number;
+            /**
+             * @description Amount of this payment (单笔收款金额), in fen.
+             * @example 39800
+             */
+            amount?: number;
+            /**
+             * @description Through which channel it was paid (收款成功渠道). Known values: `NEWTON` (WeChat Pay Score), `MCH` (the merchant's channel — what a sync records). A plain string: other values may appear.
+             * @example MCH
+             */
+            paid_type?: string;
+            /**
+             * @description When it was paid (收款成功时间), `yyyyMMddHHmmss` or `yyyyMMdd`, Beijing time.
+             * @example 20091225091210
+             */
+            paid_time?: string;
+            /**
+             * @description WeChat Pay's transaction id (微信支付交易单号); only for a payment through WeChat Pay Score.
+             * @example 15646546545165651651
+             */
+            transaction_id?: string;
+            /** @description The promotions applied to this payment (优惠功能). */
+            promotion_detail?: components["schemas"]["PromotionDetail"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One promotion applied to a payment (优惠详情). */
+        PromotionDetail: {
+            /**
+             * @description Coupon id (券ID).
+             * @example 109519
+             */
+            coupon_id?: string;
+            /**
+             * @description Coupon name (优惠名称).
+             * @example 单品惠-6
+             */
+            name?: string;
+            /**
+             * @description Scope (优惠范围); known values `GLOBAL`, `SINGLE`. A plain string.
+             * @example SINGLE
+             */
+            scope?: string;
+            /**
+             * @description Kind (优惠类型); known values `COUPON`, `DISCOUNT`. A plain string.
+             * @example DISCOUNT
+             */
+            type?: string;
+            /**
+             * @description Amount (优惠券面额), in fen.
+             * @example 5
+             */
+            amount?: number;
+            /**
+             * @description Stock id (活动ID).
+             * @example 931386
+             */
+            stock_id?: string;
+            /**
+             * @description Funded by WeChat Pay (微信出资), in fen.
+             * @example 0
+             */
+            wechatpay_contribute?: number;
+            /**
+             * @description Funded by the merchant (商户出资), in fen.
+             * @example 0
+             */
+            merchant_contribute?: number;
+            /**
+             * @description Funded by others (其他出资), in fen.
+             * @example 0
+             */
+            other_contribute?: number;
+            /**
+             * @description Currency (优惠币种).
+             * @example CNY
+             */
+            currency?: string;
+            /** @description The goods the promotion applied to (单品列表). */
+            goods_detail?: components["schemas"]["PromotionGoodsDetail"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One item a promotion applied to (单品). */
+        PromotionGoodsDetail: {
+            /**
+             * @description Goods id (商品编码).
+             * @example M1006
+             */
+            goods_id?: string;
+            /**
+             * @description Quantity (商品数量).
+             * @example 1
+             */
+            quantity?: number;
+            /**
+             * @description Unit price (商品单价), in fen.
+             * @example 100
+             */
+            unit_price?: number;
+            /**
+             * @description Discount on it (商品优惠金额), in fen.
+             * @example 1
+             */
+            discount_amount?: number;
+            /**
+             * @description Remark (商品备注).
+             * @example 商品备注信息
+             */
+            goods_remark?: string;
+        } & {
+            [key: string]: unknown;
         };
         /** @description The body of every APIv3 error answer. */
         ErrorResponse: {
@@ -146,6 +531,21 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description The query was refused. Codes: `PARAM_ERROR` (a parameter is malformed, or not exactly one of `out_order_no` and `query_id` was sent; `detail` names it), `INVALID_REQUEST` (breaks the APIv3 rules — e.g. a missing `Accept` or `User-Agent` header). */
+        QueryBadRequest: {
+            headers: {
+                "Request-ID": components["headers"]["Request-ID"];
+                "Wechatpay-Timestamp": components["headers"]["Wechatpay-Timestamp"];
+                "Wechatpay-Nonce": components["headers"]["Wechatpay-Nonce"];
+                "Wechatpay-Signature": components["headers"]["Wechatpay-Signature"];
+                "Wechatpay-Serial": components["headers"]["Wechatpay-Serial"];
+                "Wechatpay-Signature-Type": components["headers"]["Wechatpay-Signature-Type"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description `SIGN_ERROR`: the request signature did not verify. `detail.sign_information` echoes the message WeChat Pay verified. */
         Unauthorized: {
             headers: {
@@ -176,7 +576,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description `ORDER_NOT_EXIST`: no service order with this number for this merchant. */
+        /** @description `ORDER_NOT_EXIST`: no service order with this number (or query id) for this merchant. */
         NotFound: {
             headers: {
                 "Request-ID": components["headers"]["Request-ID"];
@@ -208,7 +608,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description `SYSTEM_ERROR`: a problem on WeChat Pay's side; retry later with the same parameters. The outcome of this call may be unknown: a retry answered `ORDER_DONE` means an earlier attempt succeeded. */
+        /** @description `SYSTEM_ERROR`: a problem on WeChat Pay's side; retry later with the same parameters. For a call that changes state (the sync) the outcome may be unknown: a retry answered `ORDER_DONE` means an earlier attempt succeeded. The query changes nothing and may simply be retried. */
         InternalServerError: {
             headers: {
                 "Request-ID": components["headers"]["Request-ID"];
@@ -265,6 +665,64 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    queryServiceOrder: {
+        parameters: {
+            query: {
+                /**
+                 * @description Pay Score service id (服务ID). Optional (选填) on the official query page, required by the maintained API descriptions; required here because the order belongs to a service and a query without it risks `403 NO_AUTH`.
+                 * @example 2002000000000558128851361561536
+                 */
+                service_id: string;
+                /**
+                 * @description The sub-merchant's merchant id (子商户号).
+                 * @example 1900000109
+                 */
+                sub_mchid: string;
+                /**
+                 * @description The channel merchant id (渠道商商户号); required by every source.
+                 * @example 1230000109
+                 */
+                channel_id: string;
+                /**
+                 * @description The merchant's service order number (商户服务订单号), as in the sync path: at most 32 characters of digits, letters and `_ - | *`. Exactly one of `out_order_no` and `query_id` (see `x-exactly-one-of`).
+                 * @example 1234323JKHDFE1243252
+                 */
+                out_order_no?: string;
+                /**
+                 * @description The order query id (单据查询ID) WeChat Pay hands back when the user returns from the confirm page; at most 512 characters. Exactly one of `out_order_no` and `query_id` (see `x-exactly-one-of`).
+                 * @example 15646546545165651651
+                 */
+                query_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service order. Signed like every other answer; verify before reading it. */
+            200: {
+                headers: {
+                    "Request-ID": components["headers"]["Request-ID"];
+                    "Wechatpay-Timestamp": components["headers"]["Wechatpay-Timestamp"];
+                    "Wechatpay-Nonce": components["headers"]["Wechatpay-Nonce"];
+                    "Wechatpay-Signature": components["headers"]["Wechatpay-Signature"];
+                    "Wechatpay-Serial": components["headers"]["Wechatpay-Serial"];
+                    "Wechatpay-Signature-Type": components["headers"]["Wechatpay-Signature-Type"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrder"];
+                };
+            };
+            400: components["responses"]["QueryBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
     syncServiceOrder: {
         parameters: {
             query?: never;
