@@ -258,10 +258,8 @@ def test_reconciliation_queries_instead_of_resending_blindly() -> None:
     assert query.request.url.path == "/v3/payscore/acquiringbank/serviceorder"
     assert query.request.url.params["out_order_no"] == SEED.out_order_no
     assert query.request.content == b""
-    done = {
-        "state": "DONE",
-        "collection": {"state": "USER_PAID", "details": [{"seq": 1, "paid_type": "MCH", "paid_time": "20091225091210"}]},
-    }
+    ours = {"seq": 1, "paid_type": "MCH", "paid_time": "20091225091210"}
+    done = {"state": "DONE", "collection": {"state": "USER_PAID", "details": [ours]}}
     with pytest.raises(AlreadySyncedError) as caught:
         flow.send(answered(200, json.dumps(done).encode()))
     assert caught.value.evidence == "query"
