@@ -8,13 +8,13 @@ syncs again to show the signed `ORDER_DONE` refusal. Exits 0 only if every one o
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 import httpx
 from wechatpay_auth import WechatPayError, verification_of
 from wechatpay_payscore.api.payscore import sync_service_order
 from wechatpay_payscore.models import SyncDetail, SyncServiceOrderRequest
-from wechatpay_payscore_client import OrderAlreadyDoneError, create_client
+from wechatpay_payscore_client import AlreadySyncedError, OrderAlreadyDoneError, create_client
 
 __all__ = ["main", "shorten_authorization"]
 
@@ -57,10 +57,51 @@ def _signed_by(response: httpx.Response | None) -> str | None:
     return verification.serial if verification is not None and verification.verified else None
 
 
+def _lost_answer(
+    stream: TextIO, emulator: Any, base_url: str, *, fault: Any, order_type: Any, demo: Any
+) -> tuple[str, bool]:
+    """3. A second order whose sync is applied and its answer lost: the client queries, and knows."""
+    order_no = "DEMO_LOST_ANSWER_01"
+    emulator.seed(
+        order_type(
+            out_order_no=order_no,
+            service_id=demo.DEMO_ORDER.service_id,
+            sub_mchid=demo.DEMO_ORDER.sub_mchid,
+            channel_id=demo.DEMO_ORDER.channel_id,
+        )
+    )
+    emulator.inject(fault.apply_then_drop(), times=1)
+    stream.write(f"3. sync {order_no}; the emulator applies it, then drops the connection\n")
+    client = create_client(
+        mchid=demo.DEMO_MCHID,
+        serial_no=demo.DEMO_MERCHANT_SERIAL,
+        private_key=demo.demo_merchant_private_key_path(),
+        wechatpay_public_keys={demo.DEMO_WECHATPAY_PUBLIC_KEY_ID: demo.demo_wechatpay_public_key_path()},
+        base_url=base_url,
+        reconcile=True,
+    )
+    body = SyncServiceOrderRequest(
+        service_id=demo.DEMO_ORDER.service_id,
+        sub_mchid=demo.DEMO_ORDER.sub_mchid,
+        channel_id=demo.DEMO_ORDER.channel_id or "",
+        detail=SyncDetail(paid_time="20091225091210"),
+    )
+    with client:
+        try:
+            sync_service_order.sync_detailed(order_no, client=client, body=body)
+        except AlreadySyncedError as exc:
+            stream.write(f"  ← the answer was lost; the client queried the order (Request-ID {exc.request_id})\n")
+            stream.write(f"    raised {type(exc).__name__}, evidence: {exc.evidence}\n\n")
+            return ("the lost answer was settled by a verified query", exc.evidence == "query")
+        except WechatPayError as exc:
+            stream.write(f"  ✗ {type(exc).__name__}: {exc}\n\n")
+    return ("the lost answer was settled by a verified query", False)
+
+
 def main(out: TextIO | None = None) -> int:
     stream = out or sys.stdout
     try:
-        from wechatpay_emulator import Emulator, EmulatorConfig, demo
+        from wechatpay_emulator import Emulator, EmulatorConfig, Fault, Order, demo
     except ImportError:
         stream.write("the demo needs the emulator: pip install 'wechatpay-payscore[emulator]'\n")
         return 1
@@ -89,7 +130,6 @@ def main(out: TextIO | None = None) -> int:
             service_id=demo.DEMO_ORDER.service_id,
             sub_mchid=demo.DEMO_ORDER.sub_mchid,
             channel_id=demo.DEMO_ORDER.channel_id or "",
-            type_="Order_Paid",
             detail=SyncDetail(paid_time="20091225091210"),
         )
         with client:
@@ -133,6 +173,8 @@ def main(out: TextIO | None = None) -> int:
                 checks.append(("the second sync got a signed ORDER_DONE", False))
             else:
                 checks.append(("the second sync got a signed ORDER_DONE", False))
+
+        checks.append(_lost_answer(stream, emulator, base_url, fault=Fault, order_type=Order, demo=demo))
 
     failed = [name for name, passed in checks if not passed]
     for name, passed in checks:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
 import importlib.util
+import io
 import sys
 from pathlib import Path
 
@@ -27,6 +26,7 @@ def test_demo_syncs_then_shows_the_signed_order_done() -> None:
     assert "DOING / MCH_COMPLETE → DONE" in text
     assert "← 400 ORDER_DONE" in text
     assert text.count("verified with key PUB_KEY_ID_0119000001002024112700000000") == 2
+    assert "raised AlreadySyncedError, evidence: query" in text
     assert "✗" not in text
     assert text.rstrip().endswith("demo passed")
     assert "PRIVATE KEY" not in text
