@@ -14,10 +14,12 @@ from wechatpay_auth._errors import (
     InvalidSignatureError,
     MissingSignatureHeadersError,
     ProbeSignatureError,
+    ReplayedResponseError,
     ResponseVerificationError,
     UnknownSerialError,
     WechatPayError,
 )
+from wechatpay_auth._ids import check_mchid, check_serial_no, check_wechatpay_serial, is_public_key_id
 from wechatpay_auth._keys import (
     CertificateKey,
     CertificateSource,
@@ -28,10 +30,13 @@ from wechatpay_auth._keys import (
     load_public_key,
 )
 from wechatpay_auth._message import SCHEMA, authorization_header, request_message, response_message
+from wechatpay_auth._replay import DEFAULT_REPLAY_CAPACITY, ReplayGuard
+from wechatpay_auth._shown import shown
 from wechatpay_auth._signature import PROBE_PREFIX, is_probe, sign, verify
 from wechatpay_auth._verification import EXTENSION, Verification, verification_of
 
 __all__ = [
+    "DEFAULT_REPLAY_CAPACITY",
     "EXTENSION",
     "MAX_SKEW_SECONDS",
     "PROBE_PREFIX",
@@ -48,21 +53,28 @@ __all__ = [
     "PrivateKeySource",
     "ProbeSignatureError",
     "PublicKeySource",
+    "ReplayGuard",
+    "ReplayedResponseError",
     "ResponseVerificationError",
     "UnknownSerialError",
     "Verification",
     "WechatPayAuth",
     "WechatPayError",
     "authorization_header",
+    "check_mchid",
     "check_response",
+    "check_serial_no",
+    "check_wechatpay_serial",
     "default_clock",
     "default_nonce",
     "is_probe",
+    "is_public_key_id",
     "load_certificate",
     "load_private_key",
     "load_public_key",
     "request_message",
     "response_message",
+    "shown",
     "sign",
     "verification_of",
     "verify",

@@ -18,6 +18,8 @@ from wechatpay_auth._ids import check_mchid, check_serial_no, check_wechatpay_se
 from wechatpay_auth._keys import CertificateKey, PrivateKeySource, PublicKeySource, load_private_key
 from wechatpay_auth._keys import load_verification_key as _load_verification_key
 from wechatpay_auth._message import authorization_header, request_message
+from wechatpay_auth._replay import ReplayGuard
+from wechatpay_auth._shown import shown
 from wechatpay_auth._signature import sign
 from wechatpay_auth._verification import Verification, record
 
@@ -60,8 +62,9 @@ def _load_public_keys(keys: Mapping[str, PublicKeySource], merchant_serial: str)
         )
     loaded: dict[str, RSAPublicKey] = {}
     for serial, source in keys.items():
+        # Checked before it is quoted anywhere: a key pasted here by mistake must not be echoed.
+        check_wechatpay_serial(serial, "a key of wechatpay_public_keys")
         what = f"wechatpay_public_keys[{serial!r}]"
-        check_wechatpay_serial(serial, f"{what}: key")
         if serial == merchant_serial:
             raise ConfigurationError(
                 f"{what}: {serial} is the merchant's own serial_no; list WeChat Pay's public keys and platform "
@@ -89,6 +92,11 @@ class WechatPayAuth(httpx.Auth):
     ``wechatpay_public_keys`` maps each ``Wechatpay-Serial`` value to its key: WeChat Pay public keys under their
     ``PUB_KEY_ID_…`` id and platform certificates under their hex serial, both at once during a migration. Keys are
     parsed here, once. ``clock`` (Unix seconds) and ``nonce`` can be injected for tests.
+
+    Each verified answer is accepted once: the same ``Wechatpay-Timestamp``, ``Wechatpay-Nonce`` and signature
+    seen again within the 300 s window raises ``ReplayedResponseError``. The memory of answers (``replay_guard``,
+    one per auth object by default) is bounded; share one ``ReplayGuard`` between auth objects that talk to the
+    same merchant account to refuse replays across them too.
     """
 
     requires_request_body = True
@@ -104,6 +112,7 @@ class WechatPayAuth(httpx.Auth):
         private_key_password: str | bytes | None = None,
         clock: Clock = default_clock,
         nonce: NonceSource = default_nonce,
+        replay_guard: ReplayGuard | None = None,
     ) -> None:
         self._mchid = check_mchid(mchid)
         self._serial_no = check_serial_no(serial_no, "serial_no")
@@ -120,6 +129,7 @@ class WechatPayAuth(httpx.Auth):
         self._request_serial = next((serial for serial in self._public_keys if is_public_key_id(serial)), None)
         self._clock = clock
         self._nonce = nonce
+        self._replay_guard = ReplayGuard() if replay_guard is None else replay_guard
 
     def __repr__(self) -> str:
         return (
@@ -143,7 +153,9 @@ class WechatPayAuth(httpx.Auth):
         timestamp = int(self._clock())
         nonce = self._nonce()
         if not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
-            raise ConfigurationError(f"the nonce source must return 1 to 32 characters of [0-9A-Za-z]; got {nonce!r}")
+            raise ConfigurationError(
+                f"the nonce source must return 1 to 32 characters of [0-9A-Za-z]; got {shown(nonce)}"
+            )
         message = request_message(request.method, request.url.raw_path, timestamp, nonce, request.content)
         signature = sign(message, self._private_key)
         request.headers["Authorization"] = authorization_header(
@@ -171,7 +183,9 @@ class WechatPayAuth(httpx.Auth):
         return self._verify(response.request, response)
 
     def _verify(self, request: httpx.Request, response: httpx.Response) -> Verification:
-        verification = check_response(request, response, self._public_keys, self._clock())
+        verification = check_response(
+            request, response, self._public_keys, self._clock(), replay_guard=self._replay_guard
+        )
         record(response, verification)
         if verification.verified:
             logger.debug(

@@ -10,6 +10,7 @@ from wechatpay_auth._errors import (
     InvalidSignatureError,
     MissingSignatureHeadersError,
     ProbeSignatureError,
+    ReplayedResponseError,
     UnknownSerialError,
     VerificationContext,
 )
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
     import httpx
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+    from wechatpay_auth._replay import ReplayGuard
 
 __all__ = ["MAX_SKEW_SECONDS", "SIGNATURE_HEADERS", "check_response"]
 
@@ -37,15 +40,21 @@ def _seconds(value: float) -> str:
 
 
 def check_response(
-    request: httpx.Request, response: httpx.Response, public_keys: Mapping[str, RSAPublicKey], now: float
+    request: httpx.Request,
+    response: httpx.Response,
+    public_keys: Mapping[str, RSAPublicKey],
+    now: float,
+    *,
+    replay_guard: ReplayGuard | None = None,
 ) -> Verification:
     """Run the checklist on an answer whose body has been read, and return what it established.
 
     Protocol rules, in order: (1) the four ``Wechatpay-*`` headers are present; (2) ``Wechatpay-Timestamp`` is within
     300 s of ``now``; (3) ``Wechatpay-Serial`` names a configured key; (4) ``Wechatpay-Signature`` verifies over
-    ``TIMESTAMP\\nNONCE\\nBODY\\n`` with the raw body. A 2xx answer must pass. A non-2xx answer carrying any of the
-    headers is checked the same way (a forged error is as harmful as a forged success); one carrying none of them
-    (a gateway's HTML 502) is let through as unverified.
+    ``TIMESTAMP\\nNONCE\\nBODY\\n`` with the raw body; (5) with a ``replay_guard``, the same timestamp, nonce and
+    signature were not accepted before (a captured answer replayed for another call). A 2xx answer must pass. A
+    non-2xx answer carrying any of the headers is checked the same way (a forged error is as harmful as a forged
+    success); one carrying none of them (a gateway's HTML 502) is let through as unverified.
     """
     headers = response.headers
     request_id = headers.get("Request-ID")
@@ -111,6 +120,13 @@ def check_response(
         raise InvalidSignatureError(
             f"Wechatpay-Signature does not verify with key {serial} over TIMESTAMP\\nNONCE\\nBODY\\n "
             f"({len(response.content)}-byte body): treat the answer as forged; {_RECONCILE}",
+            **context(),
+        )
+    if replay_guard is not None and not replay_guard.first_sighting(timestamp, nonce, signature, now=now):
+        raise ReplayedResponseError(
+            f"this answer (Wechatpay-Timestamp {timestamp}, Wechatpay-Nonce {nonce!r}) and its signature were "
+            "already accepted once: a replayed answer, which proves nothing about this call; "
+            f"{_RECONCILE}",
             **context(),
         )
     return Verification(verified=True, serial=serial, timestamp=timestamp, nonce=nonce, request_id=request_id)

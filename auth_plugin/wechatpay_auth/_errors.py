@@ -10,6 +10,7 @@
         ├── UnknownSerialError              step 3: Wechatpay-Serial names no configured key
         └── InvalidSignatureError           step 4: Wechatpay-Signature does not verify over the raw body
             └── ProbeSignatureError         step 4: a deliberate WECHATPAY/SIGNTEST/ probe
+        └── ReplayedResponseError           step 5: the same signed answer was already accepted once
 
 Messages never contain key material: only ids, serials, header values and clock figures.
 """
@@ -27,6 +28,7 @@ __all__ = [
     "InvalidSignatureError",
     "MissingSignatureHeadersError",
     "ProbeSignatureError",
+    "ReplayedResponseError",
     "ResponseVerificationError",
     "UnknownSerialError",
     "VerificationContext",
@@ -46,7 +48,17 @@ class VerificationContext(TypedDict):
 
 
 class WechatPayError(Exception):
-    """Base class of every error raised by ``wechatpay_auth``."""
+    """Base class of every error raised by ``wechatpay_auth`` (and by the clients built on it).
+
+    Four predicates answer on every instance, so a caller decides what to do without knowing the class:
+    ``retryable`` (the same call may be tried again), ``outcome_unknown`` (the request may have taken effect and
+    nobody knows: query before any retry), ``already_done`` and ``not_found``. Subclasses set them per instance.
+    """
+
+    retryable: bool = False
+    outcome_unknown: bool = False
+    already_done: bool = False
+    not_found: bool = False
 
 
 class ConfigurationError(WechatPayError, ValueError):
@@ -59,6 +71,10 @@ class ResponseVerificationError(WechatPayError):
     The answer must be treated as forged: its status and body prove nothing. Carries everything needed to quote the
     call to WeChat Pay support (``request_id``) and to reconcile the order.
     """
+
+    # The answer proves nothing, so the request it answers may have been applied.
+    retryable = True
+    outcome_unknown = True
 
     def __init__(
         self,
@@ -115,4 +131,12 @@ class ProbeSignatureError(InvalidSignatureError):
     """Step 4: the signature is a ``WECHATPAY/SIGNTEST/`` probe, sent by WeChat Pay to check that merchants verify.
 
     The call itself may have been carried out: query the order before any retry.
+    """
+
+
+class ReplayedResponseError(ResponseVerificationError):
+    """Step 5: an answer with this ``Wechatpay-Timestamp``, ``Wechatpay-Nonce`` and signature was accepted before.
+
+    A correctly signed answer replayed for another call (WeChat Pay never repeats a nonce): it proves nothing about
+    this call, which may or may not have been carried out. Query the order before any retry.
     """

@@ -41,6 +41,7 @@ class CertificateKey:
 PublicKeySource: TypeAlias = rsa.RSAPublicKey | CertificateKey | x509.Certificate | str | bytes | os.PathLike[str]
 
 _PEM_MARK = b"-----BEGIN"
+_MAX_SHOWN_PATH = 200
 
 
 def _read_pem(source: str | bytes | os.PathLike[str], what: str, *, secret: bool) -> bytes:
@@ -51,8 +52,16 @@ def _read_pem(source: str | bytes | os.PathLike[str], what: str, *, secret: bool
         raise ConfigurationError(f"{what}: the bytes given are not PEM (no '-----BEGIN' line)")
     if isinstance(source, str) and "-----BEGIN" in source:
         return source.encode("utf-8")
-    # A secret passed by mistake as a "path" (say a key without its PEM armour) must not be echoed.
-    shown = repr(os.fspath(source)) if not secret or not isinstance(source, str) else "(value not shown)"
+    # A secret passed by mistake as a "path" (say a key without its PEM armour, one long line) must not be echoed;
+    # a real path is short and printable, and naming it is what lets the operator fix it.
+    # A text "path" of a private key may be the key or its password mistyped: only a path object is named there.
+    path = os.fspath(source)
+    if secret and isinstance(source, str):
+        shown = "(value not shown)"
+    elif isinstance(path, str) and len(path) <= _MAX_SHOWN_PATH and path.isprintable():
+        shown = repr(path)
+    else:
+        shown = "(not shown: it does not look like a path)"
     try:
         data = Path(source).read_bytes()
     except (OSError, ValueError) as exc:
@@ -68,7 +77,9 @@ def _check_rsa_size(bits: int, what: str) -> None:
         raise ConfigurationError(f"{what} is a {bits}-bit RSA key; WECHATPAY2-SHA256-RSA2048 needs at least 2048 bits")
 
 
-def _private_key(source: PrivateKeySource, password: str | bytes | None, what: str) -> rsa.RSAPrivateKey:
+def _private_key(
+    source: PrivateKeySource, password: str | bytes | None, what: str, password_what: str
+) -> rsa.RSAPrivateKey:
     key: object = source
     # Anything but text, bytes or a path is taken as a key object, and must then be RSA.
     if isinstance(source, str | bytes | os.PathLike):
@@ -79,12 +90,13 @@ def _private_key(source: PrivateKeySource, password: str | bytes | None, what: s
         except TypeError:
             # cryptography's way of saying the password does not fit the key's encryption state.
             if secret is None:
-                raise ConfigurationError(f"{what} is encrypted: pass its password") from None
-            raise ConfigurationError(f"{what} is not encrypted: do not pass a password") from None
+                raise ConfigurationError(f"{what} is encrypted: pass its password ({password_what})") from None
+            raise ConfigurationError(f"{what} is not encrypted: do not pass a password ({password_what})") from None
         except (ValueError, UnsupportedAlgorithm):
             hint = " (that is a public key or certificate)" if b"PRIVATE KEY" not in data else ""
             raise ConfigurationError(
-                f"{what} could not be read as a PKCS#1 or PKCS#8 RSA private key{hint}, or its password is wrong"
+                f"{what} could not be read as a PKCS#1 or PKCS#8 RSA private key{hint}, or its password is wrong "
+                f"({password_what})"
             ) from None
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ConfigurationError(f"{what} is a {type(key).__name__}; WECHATPAY2-SHA256-RSA2048 needs an RSA key")
@@ -96,8 +108,10 @@ def _certificate(source: CertificateSource, what: str) -> CertificateKey:
     if isinstance(source, x509.Certificate):
         certificate = source
     else:
+        # Read first: an unreadable file is its own ConfigurationError (a ValueError), naming the file.
+        data = _read_pem(source, what, secret=False)
         try:
-            certificate = x509.load_pem_x509_certificate(_read_pem(source, what, secret=False))
+            certificate = x509.load_pem_x509_certificate(data)
         except ValueError:
             raise ConfigurationError(f"{what} could not be read as a PEM X.509 certificate") from None
     return CertificateKey(
@@ -132,14 +146,19 @@ def _public_key(source: PublicKeySource, what: str) -> rsa.RSAPublicKey | Certif
 
 
 def load_private_key(
-    source: PrivateKeySource, *, password: str | bytes | None = None, what: str = "private key"
+    source: PrivateKeySource,
+    *,
+    password: str | bytes | None = None,
+    what: str = "private key",
+    password_what: str = "private_key_password",  # noqa: S107 - the name of a setting, not a password
 ) -> rsa.RSAPrivateKey:
     """Load the merchant API private key that signs requests (SHA256withRSA, at least 2048 bits).
 
     ``source`` is a key object, PEM text or bytes (PKCS#1 ``RSA PRIVATE KEY``, PKCS#8 ``PRIVATE KEY``, encrypted
-    PKCS#8 with ``password``) or the path of such a file. Error messages never quote the key.
+    PKCS#8 with ``password``) or the path of such a file. Error messages never quote the key or the password;
+    they name the key as ``what`` and the password's setting as ``password_what``.
     """
-    return _private_key(source, password, what)
+    return _private_key(source, password, what, password_what)
 
 
 def load_public_key(source: PublicKeySource, *, what: str = "public key") -> rsa.RSAPublicKey:

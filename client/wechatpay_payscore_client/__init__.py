@@ -53,8 +53,11 @@ from ._factory import (
 from ._network import DEFAULT_MAX_RESPONSE_BYTES
 from ._outcome import MAX_RETRY_AFTER
 from ._reconcile import Reconciliation, SyncVerdict, reconcile_sync, reconcile_sync_async
+from ._options import MerchantOptions, Secret
+from ._paid_time import paid_time_not_in_future
 from ._retry import NO_RETRY, ReconcilePolicy, RetryPolicy
 from ._settings import ENV_PREFIX, ClientSettings
+from ._urls import check_base_url, check_headers
 
 __all__ = [
     "BACKUP_BASE_URL",
@@ -74,6 +77,7 @@ __all__ = [
     "Contract",
     "EndpointNotFoundError",
     "Evidence",
+    "MerchantOptions",
     "NotAppliedError",
     "Operation",
     "OrderAlreadyDoneError",
@@ -89,6 +93,7 @@ __all__ = [
     "ResponseVerificationError",
     "RetryPolicy",
     "Seams",
+    "Secret",
     "ServerError",
     "SignatureRejectedError",
     "SyncVerdict",
@@ -98,9 +103,12 @@ __all__ = [
     "WechatPayAPIError",
     "WechatPayClient",
     "WechatPayError",
+    "check_base_url",
+    "check_headers",
     "create_client",
     "load_contract",
     "paid_time_is_valid",
+    "paid_time_not_in_future",
     "reconcile_sync",
     "reconcile_sync_async",
     "user_agent",

@@ -1,50 +1,44 @@
-"""Merchant configuration from environment variables or a TOML file, for the command line and twelve-factor apps.
+"""`ClientSettings`: merchant configuration from flags, environment variables or a TOML file.
 
-    WECHATPAY_MCHID                   merchant id (digits)
-    WECHATPAY_SERIAL_NO               merchant API certificate serial (upper-case hex)
-    WECHATPAY_PRIVATE_KEY             path of the merchant API private key (PEM), or the PEM text itself
-    WECHATPAY_PRIVATE_KEY_PASSWORD    its password, when the key is encrypted
-    WECHATPAY_PUBLIC_KEY_ID           WeChat Pay public key id (PUB_KEY_ID_...), public-key mode
-    WECHATPAY_PUBLIC_KEY              path of that public key (PEM), or the PEM text
-    WECHATPAY_PLATFORM_CERTIFICATES   path(s) of platform certificates, comma-separated (certificate mode; the
-                                      serial is read from each certificate)
-    WECHATPAY_BASE_URL                default https://api.mch.weixin.qq.com
-    WECHATPAY_BACKUP_BASE_URL         where retries go once the primary host is unreachable (optional)
-    WECHATPAY_TIMEOUT                 seconds (default 10)
-    WECHATPAY_MAX_ATTEMPTS            1 = no retries (default)
+The options are those declared once in `_options.MerchantOptions`; each is read from (highest first)
 
-A TOML file holds the same settings in lower case without the prefix, under a `[wechatpay]` table.
+    a command line flag          --serial-no                    (`load(**flags)`, `settings_from_args()`)
+    an environment variable      WECHATPAY_SERIAL_NO
+    a TOML file                  serial_no = "..." under [wechatpay]   (`load(config_file=...)`)
+
+and every message names the one the operator used. The private key (a path or the PEM text) and its password are
+held as `Secret`: never in a repr, an `attrs.asdict()` rendering or a pickle. `create_client()` loads the keys here,
+so that a key problem names the setting (`WECHATPAY_PRIVATE_KEY is encrypted: ... WECHATPAY_PRIVATE_KEY_PASSWORD`).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-from wechatpay_auth import ConfigurationError, load_certificate
-
-from ._factory import PRIMARY_BASE_URL, WechatPayClient, create_client
-from ._transport import RetryPolicy
-
-__all__ = ["ENV_PREFIX", "ClientSettings"]
-
-ENV_PREFIX = "WECHATPAY_"
-_FIELDS = (
-    "mchid",
-    "serial_no",
-    "private_key",
-    "private_key_password",
-    "public_key_id",
-    "public_key",
-    "platform_certificates",
-    "base_url",
-    "backup_base_url",
-    "timeout",
-    "max_attempts",
+from cryptography.hazmat.primitives.asymmetric import rsa
+from wechatpay_auth import (
+    CertificateKey,
+    ConfigurationError,
+    load_certificate,
+    load_private_key,
+    load_public_key,
+    shown,
 )
+
+from ._options import ENV_PREFIX, OPTIONS, MerchantOptions, Option, Secret, add_merchant_arguments, option_named
+from ._urls import check_base_url
+
+if TYPE_CHECKING:
+    from ._factory import WechatPayClient
+
+__all__ = ["ENV_PREFIX", "ClientSettings", "Secret", "add_merchant_arguments", "settings_from_args"]
+
+_NAMES = tuple(option.name for option in OPTIONS)
 
 
 def _pem_or_path(value: str) -> str | bytes:
@@ -52,52 +46,77 @@ def _pem_or_path(value: str) -> str | bytes:
     return value.encode() if value.lstrip().startswith("-----BEGIN") else value
 
 
-@attrs.frozen
-class ClientSettings:
-    """Everything `create_client()` needs, as plain strings (paths or PEM text for keys); secrets kept out of repr."""
+def _present(option: Option, value: Any) -> bool:
+    """Whether a raw value counts as set; an empty one is "not set", except where it is an error (a URL)."""
+    if value is None:
+        return False
+    return not (option.empty_allowed and value in ("", [], ()))
 
-    mchid: str | None = None
-    serial_no: str | None = None
-    private_key: str | None = attrs.field(default=None, repr=False)
-    private_key_password: str | None = attrs.field(default=None, repr=False)
-    public_key_id: str | None = None
-    public_key: str | None = attrs.field(default=None, repr=False)
-    platform_certificates: tuple[str, ...] = ()
-    base_url: str = PRIMARY_BASE_URL
-    backup_base_url: str | None = None
-    timeout: float = 10.0
-    max_attempts: int = 1
+
+@attrs.frozen
+class ClientSettings(MerchantOptions):
+    """Everything `create_client()` needs, checked; secrets kept as `Secret`; where each value came from kept too.
+
+    Build it directly (`ClientSettings(mchid=..., private_key="apiclient_key.pem")`, messages then use the
+    library's names) or with `load()` / `from_env()` / `from_file()` (messages name the flag, the variable or the
+    config key).
+    """
+
+    _origins: Mapping[str, str] = attrs.field(factory=dict, alias="origins", eq=False, repr=False)
+    _for_operator: bool = attrs.field(default=False, alias="for_operator", eq=False, repr=False)
+
+    def label(self, name: str) -> str:
+        """What the operator typed to set `name`: a flag, a variable or `key in file`; the library's name otherwise."""
+        return self._origins.get(name, name)
+
+    def name_for(self, name: str) -> str:
+        """What to call option `name` in a hint: where it was set, else its variable (for an operator) or its name."""
+        if name in self._origins:
+            return self._origins[name]
+        return option_named(name).env if self._for_operator else name
+
+    def _unset(self, name: str) -> str:
+        """How to set an option that is missing, in the caller's terms."""
+        return option_named(name).where() if self._for_operator else name
+
+    # --- loading ------------------------------------------------------------------------------------------------
+
+    @classmethod
+    def _from_sources(cls, layers: list[tuple[Mapping[str, Any], Any]]) -> ClientSettings:
+        """Settings from `(values, label_of)` layers, lowest precedence first; `label_of(option)` names a value."""
+        values: dict[str, Any] = {}
+        origins: dict[str, str] = {}
+        for layer, label_of in layers:
+            for option in OPTIONS:
+                value = layer.get(option.name)
+                if _present(option, value):
+                    label = label_of(option)
+                    # Parsed here, in the operator's terms, before it is stored anywhere.
+                    values[option.name] = option.parse(value, label)
+                    origins[option.name] = label
+        return cls(**values, origins=origins, for_operator=True)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], *, source: str) -> ClientSettings:
-        """Build from lower-case names (a TOML table, or the environment with the prefix removed)."""
-        unknown = sorted(set(values) - set(_FIELDS))
+        """Settings from lower-case names (a TOML table); messages call each value `name in source`."""
+        unknown = sorted(set(values) - set(_NAMES))
         if unknown:
-            raise ConfigurationError(f"{source}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(_FIELDS)}")
-        kwargs: dict[str, Any] = {}
-        for name, value in values.items():
-            if value in (None, ""):
-                continue
-            if name == "platform_certificates":
-                items = value if isinstance(value, list | tuple) else str(value).split(",")
-                kwargs[name] = tuple(str(item).strip() for item in items if str(item).strip())
-            elif name in ("timeout", "max_attempts"):
-                try:
-                    kwargs[name] = float(value) if name == "timeout" else int(value)
-                except (TypeError, ValueError):
-                    raise ConfigurationError(f"{source}: {name} must be a number, got {value!r}") from None
-            else:
-                kwargs[name] = str(value)
-        return cls(**kwargs)
+            names = ", ".join(shown(name) for name in unknown)
+            raise ConfigurationError(f"{source}: unknown setting(s) {names}; known: {', '.join(_NAMES)}")
+        return cls._from_sources([(values, lambda option: f"{option.name} in {source}")])
+
+    @staticmethod
+    def _env_values(environ: Mapping[str, str] | None) -> dict[str, str]:
+        env = os.environ if environ is None else environ
+        return {option.name: env[option.env] for option in OPTIONS if option.env in env}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ClientSettings:
-        env = os.environ if environ is None else environ
-        values = {name: env.get(ENV_PREFIX + name.upper()) for name in _FIELDS}
-        return cls.from_mapping({k: v for k, v in values.items() if v is not None}, source="environment")
+        """Settings from `WECHATPAY_*` variables (`os.environ` by default)."""
+        return cls._from_sources([(cls._env_values(environ), lambda option: option.env)])
 
-    @classmethod
-    def from_file(cls, path: str | Path) -> ClientSettings:
+    @staticmethod
+    def _file_values(path: str | Path) -> tuple[dict[str, Any], str]:
         import tomllib  # noqa: PLC0415 - only for a configuration file
 
         file = Path(path)
@@ -105,65 +124,142 @@ class ClientSettings:
             document = tomllib.loads(file.read_text(encoding="utf-8"))
         except OSError as exc:
             raise ConfigurationError(f"cannot read configuration file {file}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise ConfigurationError(f"configuration file {file} is not UTF-8 text") from None
         except tomllib.TOMLDecodeError as exc:
+            # tomllib's message names the line and column, never the text of the line.
             raise ConfigurationError(f"configuration file {file} is not valid TOML: {exc}") from None
         table = document.get("wechatpay")
         if not isinstance(table, dict):
             raise ConfigurationError(f"configuration file {file} has no [wechatpay] table")
-        return cls.from_mapping(table, source=str(file))
+        unknown = sorted(set(table) - set(_NAMES))
+        if unknown:
+            names = ", ".join(shown(name) for name in unknown)
+            raise ConfigurationError(f"{file}: unknown setting(s) {names} in [wechatpay]; known: {', '.join(_NAMES)}")
+        return table, str(file)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> ClientSettings:
+        """Settings from the `[wechatpay]` table of a TOML file."""
+        table, source = cls._file_values(path)
+        return cls._from_sources([(table, lambda option: f"{option.name} in {source}")])
 
     @classmethod
     def load(
         cls, *, config_file: str | Path | None = None, environ: Mapping[str, str] | None = None, **flags: Any
     ) -> ClientSettings:
-        """Settings from a TOML file, overridden by the environment, overridden by explicit values (flags)."""
-        settings = cls.from_file(config_file) if config_file else cls()
-        env = os.environ if environ is None else environ
-        from_env = {name: env[ENV_PREFIX + name.upper()] for name in _FIELDS if env.get(ENV_PREFIX + name.upper())}
-        if from_env:
-            explicit = cls.from_mapping(from_env, source="environment")
-            settings = settings.override(**{name: getattr(explicit, name) for name in from_env})
-        return settings.override(**flags)
+        """Settings from a TOML file, overridden by the environment, overridden by `flags` (values as typed).
+
+        `flags` are keyed by option name (`serial_no=...`); messages call them by their flag (`--serial-no`).
+        """
+        # An absent value (None) of a name that is no option is ignored: parsers built from the fields may have one.
+        unknown = sorted(name for name, value in flags.items() if name not in _NAMES and value is not None)
+        flags = {name: value for name, value in flags.items() if name in _NAMES}
+        if unknown:
+            raise TypeError(f"unknown option(s): {', '.join(unknown)}")
+        layers: list[tuple[Mapping[str, Any], Any]] = []
+        if config_file:
+            table, source = cls._file_values(config_file)
+            layers.append((table, lambda option: f"{option.name} in {source}"))
+        layers.append((cls._env_values(environ), lambda option: option.env))
+        layers.append((flags, lambda option: option.flag_name or option.name))
+        return cls._from_sources(layers)
 
     def override(self, **values: Any) -> ClientSettings:
-        """These settings with every non-empty value of `values` in place of the current one."""
-        return attrs.evolve(self, **{k: v for k, v in values.items() if v not in (None, "", ())})
+        """These settings with every given, non-empty value in place of the current one."""
+        given = {name: value for name, value in values.items() if value not in (None, "", ())}
+        return attrs.evolve(self, **given, origins={**self._origins, **{name: name for name in given}})
 
-    def wechatpay_public_keys(self) -> dict[str, Any]:
-        """The serial → key map: the public key under its id, and each platform certificate under its own serial."""
-        keys: dict[str, Any] = {}
+    # --- composing a client -------------------------------------------------------------------------------------
+
+    def _private_key(self) -> rsa.RSAPrivateKey:
+        secret = self.private_key
+        assert secret is not None  # checked by the caller  # noqa: S101
+        password = self.private_key_password.reveal() if self.private_key_password is not None else None
+        password_label = (
+            self.label("private_key_password")
+            if self.private_key_password is not None
+            else self._unset("private_key_password")
+        )
+        return load_private_key(
+            _pem_or_path(secret.reveal()),
+            password=password,
+            what=self.label("private_key"),
+            password_what=password_label,
+        )
+
+    def wechatpay_public_keys(
+        self, merchant_key: rsa.RSAPrivateKey | None = None
+    ) -> dict[str, rsa.RSAPublicKey | CertificateKey]:
+        """The serial → key map: the public key under its id, and each platform certificate under its serial.
+
+        With `merchant_key`, a key that is the merchant's own (a swapped file) is refused, naming the setting.
+        """
+        keys: dict[str, rsa.RSAPublicKey | CertificateKey] = {}
+        own = merchant_key.public_key().public_numbers() if merchant_key is not None else None
         if self.public_key_id or self.public_key:
             if not (self.public_key_id and self.public_key):
+                missing = "public_key" if self.public_key_id else "public_key_id"
                 raise ConfigurationError(
-                    "public-key mode needs both WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY (path or PEM)"
+                    f"public-key mode needs both the key id and the key: {self._unset(missing)} is not set"
                 )
-            keys[self.public_key_id] = _pem_or_path(self.public_key)
+            label = self.label("public_key")
+            key = load_public_key(_pem_or_path(self.public_key), what=label)
+            if own is not None and key.public_numbers() == own:
+                raise ConfigurationError(
+                    f"{label} is the merchant's own public key; expected WeChat Pay's public key (pub_key.pem), "
+                    f"whose id is {self.label('public_key_id')}"
+                )
+            keys[self.public_key_id] = key
         for certificate in self.platform_certificates:
-            loaded = load_certificate(_pem_or_path(certificate))
+            label = self.label("platform_certificates")
+            loaded = load_certificate(_pem_or_path(certificate), what=label)
+            if loaded.serial == self.serial_no or (own is not None and loaded.public_key.public_numbers() == own):
+                raise ConfigurationError(
+                    f"{label}: certificate {loaded.serial} is the merchant's own API certificate; list WeChat Pay's "
+                    "platform certificates here"
+                )
             keys[loaded.serial] = loaded
         if not keys:
             raise ConfigurationError(
-                "no WeChat Pay key to verify answers with: set WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY "
-                "(public-key mode) and/or WECHATPAY_PLATFORM_CERTIFICATES (certificate mode)"
+                "no WeChat Pay key to verify answers with: set "
+                f"{self._unset('public_key_id')} and {self._unset('public_key')} (public-key mode) and/or "
+                f"{self._unset('platform_certificates')} (certificate mode)"
             )
         return keys
 
-    def create_client(self, **options: Any) -> WechatPayClient:
-        """`create_client()` with these settings; `options` are passed on (e.g. `retry=`, `transport=`)."""
-        missing = [
-            ENV_PREFIX + name.upper() for name in ("mchid", "serial_no", "private_key") if not getattr(self, name)
-        ]
+    def client_options(self) -> dict[str, Any]:
+        """The keyword arguments of `create_client()` these settings stand for, keys loaded and URLs checked."""
+        from . import RetryPolicy  # noqa: PLC0415 - the package is complete by the time a client is built
+
+        missing = [self._unset(name) for name in ("mchid", "serial_no", "private_key") if not getattr(self, name)]
         if missing:
-            raise ConfigurationError(f"missing setting(s): {', '.join(missing)}")
-        settings: dict[str, Any] = {
-            "mchid": str(self.mchid),
-            "serial_no": str(self.serial_no),
-            "private_key": _pem_or_path(str(self.private_key)),
-            "private_key_password": self.private_key_password,
-            "wechatpay_public_keys": self.wechatpay_public_keys(),
-            "base_url": self.base_url,
-            "backup_base_url": self.backup_base_url,
-            "timeout": self.timeout,
-            "retry": RetryPolicy(max_attempts=self.max_attempts),
+            raise ConfigurationError(f"missing setting(s): {'; '.join(missing)}")
+        merchant_key = self._private_key()
+        arguments: dict[str, Any] = {
+            option.keyword: getattr(self, option.name)
+            for option in OPTIONS
+            if option.keyword and getattr(self, option.name) not in (None, False)
         }
-        return create_client(**{**settings, **options})
+        arguments["private_key"] = merchant_key
+        arguments["wechatpay_public_keys"] = self.wechatpay_public_keys(merchant_key)
+        for name in ("base_url", "backup_base_url"):
+            value = getattr(self, name)
+            if value is not None:
+                arguments[name] = check_base_url(self.label(name), value, allow_http=self.allow_insecure_http)
+        if self.max_attempts is not None:
+            arguments["retry"] = RetryPolicy(max_attempts=self.max_attempts)
+        return arguments
+
+    def create_client(self, **options: Any) -> WechatPayClient:
+        """`create_client()` with these settings; `options` (e.g. `reconcile=True`, `retry=`) are passed on."""
+        from . import create_client  # noqa: PLC0415 - the package is complete by the time a client is built
+
+        return create_client(**{**self.client_options(), **options})
+
+
+def settings_from_args(args: argparse.Namespace, *, environ: Mapping[str, str] | None = None) -> ClientSettings:
+    """The settings of a command whose parser got `add_merchant_arguments()`: flags over variables over --config."""
+    # An option the parser left out (`exclude=`) is simply absent: the environment or the file may still set it.
+    flags = {option.name: getattr(args, option.name, None) for option in OPTIONS if option.flag_name}
+    return ClientSettings.load(config_file=getattr(args, "config", None), environ=environ, **flags)

@@ -26,6 +26,7 @@ from wechatpay_auth import (
     InvalidSignatureError,
     MissingSignatureHeadersError,
     ProbeSignatureError,
+    ReplayedResponseError,
     ResponseVerificationError,
     UnknownSerialError,
     Verification,
@@ -70,6 +71,8 @@ class FakeWechatPay:
     mode: str = "ok"
     seen: list[Seen] = attrs.field(factory=list)
     url: str = ""
+    # False: every answer carries the same nonce, as a replayer would send the one answer it captured.
+    fresh_nonces: bool = False
 
     def check_authorization(self, method: str, target: str, body: bytes, header: str | None) -> tuple[bool, bytes]:
         """WeChat Pay's request check, written independently of wechatpay_auth."""
@@ -126,7 +129,7 @@ class FakeWechatPay:
         signed_message: bytes | None = None,
         signature: str | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
-        nonce = "NONCEOFTHEANSWER"
+        nonce = f"NONCEOFTHEANSWER{len(self.seen):016d}" if self.fresh_nonces else "NONCEOFTHEANSWER"
         message = f"{timestamp}\n{nonce}\n".encode() + body + b"\n" if signed_message is None else signed_message
         if signature is None:
             raw = self.platform_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
@@ -323,3 +326,41 @@ def test_server_rejects_a_request_signed_with_another_key(
     assert isinstance(result.parsed, ErrorResponse)
     assert result.parsed.code == "SIGN_ERROR"
     assert not server.seen[-1].authorization_valid
+
+
+def test_the_same_signed_answer_is_accepted_once(
+    server: FakeWechatPay, client: tuple[Client, list[httpx.Response]]
+) -> None:
+    generated, _ = client
+    assert sync_service_order.sync_detailed(ORDER, client=generated, body=order_request()).status_code == 204
+    # The server answers the next order with the very same signed 204 (timestamp, nonce and signature).
+    with pytest.raises(ReplayedResponseError, match="already accepted once") as caught:
+        sync_service_order.sync_detailed("ANOTHER-ORDER-0001", client=generated, body=order_request())
+    assert isinstance(caught.value, ResponseVerificationError)
+    assert caught.value.nonce == "NONCEOFTHEANSWER"
+    assert "query the order before any retry" in str(caught.value)
+    assert [seen.authorization_valid for seen in server.seen] == [True, True]
+
+
+def test_answers_with_fresh_nonces_are_all_accepted(
+    server: FakeWechatPay, client: tuple[Client, list[httpx.Response]]
+) -> None:
+    generated, responses = client
+    server.fresh_nonces = True
+    for number in range(5):
+        result = sync_service_order.sync_detailed(f"ORDER-{number}", client=generated, body=order_request())
+        assert result.status_code == 204
+    verifications = [verification_of(response) for response in responses]
+    assert len({verification.nonce for verification in verifications if verification is not None}) == 5
+
+
+@pytest.mark.anyio
+async def test_async_client_refuses_a_replay_too(
+    server: FakeWechatPay, make_auth: Callable[..., WechatPayAuth]
+) -> None:
+    generated = Client(base_url=server.url, timeout=httpx.Timeout(10.0), httpx_args={"auth": make_auth()})
+    async with generated:
+        result = await sync_service_order.asyncio_detailed(ORDER, client=generated, body=order_request())
+        assert result.status_code == 204
+        with pytest.raises(ReplayedResponseError):
+            await sync_service_order.asyncio_detailed(ORDER, client=generated, body=order_request())

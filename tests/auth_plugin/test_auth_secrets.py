@@ -11,7 +11,14 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from wechatpay_auth import ConfigurationError, InvalidSignatureError, WechatPayAuth, WechatPayError, load_private_key
+from wechatpay_auth import (
+    ConfigurationError,
+    InvalidSignatureError,
+    WechatPayAuth,
+    WechatPayError,
+    load_private_key,
+    load_public_key,
+)
 
 URL = "https://api.mch.weixin.qq.com/v3/payscore/acquiringbank/serviceorder/1234323JKHDFE1243252/sync"
 BODY = b'{"service_id":"2002000000000558128851361561536"}'
@@ -144,3 +151,60 @@ def test_construction_error_never_quotes_the_key(
     with pytest.raises(ConfigurationError) as caught:
         make_auth(mchid="not digits")
     assert_clean("".join(traceback.format_exception(caught.value)), merchant_private_pem, merchant_key)
+
+
+@pytest.mark.parametrize("setting", ["mchid", "serial_no", "public_key_id", "public_key_dict_key"])
+def test_a_key_in_the_wrong_setting_is_never_echoed(
+    make_auth: Callable[..., WechatPayAuth],
+    merchant_private_pem: str,
+    merchant_key: rsa.RSAPrivateKey,
+    platform_public_pem: str,
+    setting: str,
+) -> None:
+    # The whole PEM, and its body without armour (one long line, as an environment variable might hold it).
+    body = "".join(line for line in merchant_private_pem.splitlines() if not line.startswith("-----"))
+    for value in (merchant_private_pem, body, "PUB_KEY_ID_" + body):
+        arguments: dict[str, object]
+        if setting == "public_key_dict_key":
+            arguments = {"wechatpay_public_keys": {value: platform_public_pem}}
+        elif setting == "public_key_id":
+            arguments = {"wechatpay_public_keys": {"PUB_KEY_ID_" + value: platform_public_pem}}
+        else:
+            arguments = {setting: value}
+        with pytest.raises(ConfigurationError) as caught:
+            make_auth(**arguments)
+        text = str(caught.value) + repr(caught.value) + "".join(traceback.format_exception(caught.value))
+        assert_clean(text, merchant_private_pem, merchant_key)
+        assert "not shown" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "shown"),
+    [
+        ({"mchid": "1900000100 1"}, "'1900000100 1'"),
+        ({"mchid": "19000001OO"}, "a 10-character value"),  # letters are not a merchant id's: could be a password
+        ({"serial_no": "37:75:b6"}, "'37:75:b6'"),
+        ({"serial_no": "hunter2"}, "a 7-character value"),
+        ({"wechatpay_public_keys": {"PUB_KEY_ID_12a": "x"}}, "'PUB_KEY_ID_12a'"),
+        ({"wechatpay_public_keys": {"PUB_KEY_ID hunter2": "x"}}, "a 18-character value"),
+        ({"mchid": "pass word\n"}, "a 10-character value"),
+        ({"mchid": 1900000100}, "a value of type int"),
+        ({"serial_no": None}, "a value of type NoneType"),
+    ],
+)
+def test_only_values_of_the_expected_shape_are_quoted(
+    make_auth: Callable[..., WechatPayAuth], arguments: dict[str, object], shown: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        make_auth(**arguments)
+    assert shown in str(caught.value)
+
+
+def test_a_public_key_file_is_named_unless_it_looks_like_a_key(tmp_path: Path, merchant_private_pem: str) -> None:
+    missing = tmp_path / "pub_key.pem"
+    with pytest.raises(ConfigurationError, match=r"pub_key\.pem"):
+        load_public_key(str(missing), what="WECHATPAY_PUBLIC_KEY")
+    body = "".join(line for line in merchant_private_pem.splitlines() if not line.startswith("-----"))
+    with pytest.raises(ConfigurationError, match="does not look like a path") as caught:
+        load_public_key(body, what="WECHATPAY_PUBLIC_KEY")
+    assert body[:64] not in str(caught.value)

@@ -1,0 +1,78 @@
+"""`paid_time`: what an operator types, turned into the contract's `yyyyMMddHHmmss` / `yyyyMMdd` in Beijing time.
+
+WeChat Pay reads every time of the sync in Beijing time (UTC+8, no daylight saving). A `yyyyMMdd` value stands
+for 00:00:00 of that day. A payment cannot have happened after its sync: `paid_time_not_in_future` is the rule
+the client applies before sending (with a tolerance for a local clock that runs a little behind WeChat Pay's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import time
+
+__all__ = [
+    "BEIJING",
+    "DEFAULT_CLOCK_TOLERANCE_S",
+    "paid_time_moment",
+    "paid_time_not_in_future",
+    "parse_paid_time",
+]
+
+BEIJING = datetime.timezone(datetime.timedelta(hours=8), "Asia/Shanghai")
+# The same tolerance WeChat Pay's own examples allow a merchant's clock; a minute is far beyond NTP drift.
+DEFAULT_CLOCK_TOLERANCE_S = 60.0
+
+
+def parse_paid_time(value: str, *, now: datetime.datetime | None = None) -> str:
+    """The `paid_time` field (`yyyyMMddHHmmss` or `yyyyMMdd`, Beijing time) from what an operator types.
+
+    Accepts `now`; `yyyyMMddHHmmss` or `yyyyMMdd` (sent as is); an ISO date; an ISO date-time with an offset
+    (converted to Beijing time) or without one (taken as Beijing time). Raises `argparse.ArgumentTypeError`, so
+    that it serves as an argparse `type=`; the message echoes the value only when it is short and printable.
+    """
+    text = value.strip()
+    if text.lower() == "now":
+        moment = now or datetime.datetime.now(tz=BEIJING)
+        return moment.astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
+    if text.isascii() and text.isdigit() and len(text) in (8, 14):
+        return text
+    try:
+        if len(text) == 10:
+            return datetime.date.fromisoformat(text).strftime("%Y%m%d")
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        shown = repr(value) if len(value) <= 40 and value.isprintable() else "(value not shown)"
+        raise argparse.ArgumentTypeError(
+            f"--paid-time {shown}: expected now, yyyyMMddHHmmss, yyyyMMdd, or an ISO 8601 date or date-time"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BEIJING)
+    return moment.astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
+
+
+def paid_time_moment(value: str) -> datetime.datetime | None:
+    """The instant a contract-shaped `paid_time` names (Beijing time; `yyyyMMdd` = 00:00:00), None if malformed."""
+    layout = {8: "%Y%m%d", 14: "%Y%m%d%H%M%S"}.get(len(value)) if value.isascii() and value.isdigit() else None
+    if layout is None:
+        return None
+    try:
+        return datetime.datetime.strptime(value, layout).replace(tzinfo=BEIJING)
+    except ValueError:
+        return None
+
+
+def paid_time_not_in_future(
+    value: str, *, now: float | None = None, tolerance_s: float = DEFAULT_CLOCK_TOLERANCE_S
+) -> bool:
+    """Tell whether `paid_time` is no later than `now` (Unix seconds, default the local clock) plus `tolerance_s`.
+
+    Rule: a payment cannot be later than its sync, so a `paid_time` in the future (say 2099) is refused before
+    anything is sent; the tolerance absorbs a local clock that runs behind. A value that is not a valid
+    `yyyyMMddHHmmss` / `yyyyMMdd` answers False (the contract check names that problem more precisely).
+    """
+    moment = paid_time_moment(value)
+    if moment is None:
+        return False
+    current = time.time() if now is None else now
+    return moment.timestamp() <= current + tolerance_s
