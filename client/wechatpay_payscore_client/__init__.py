@@ -51,10 +51,10 @@ from ._factory import (
     user_agent,
 )
 from ._network import DEFAULT_MAX_RESPONSE_BYTES
-from ._outcome import MAX_RETRY_AFTER
-from ._reconcile import Reconciliation, SyncVerdict, reconcile_sync, reconcile_sync_async
 from ._options import MerchantOptions, Secret
+from ._outcome import MAX_RETRY_AFTER
 from ._paid_time import paid_time_not_in_future
+from ._reconcile import Reconciliation, SyncVerdict, reconcile_sync, reconcile_sync_async
 from ._retry import NO_RETRY, ReconcilePolicy, RetryPolicy
 from ._settings import ENV_PREFIX, ClientSettings
 from ._urls import check_base_url, check_headers
