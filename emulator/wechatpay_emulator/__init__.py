@@ -1,4 +1,4 @@
-"""wechatpay_emulator — a local stand-in for WeChat Pay's Pay Score sync API (there is no public sandbox).
+"""wechatpay_emulator — a local stand-in for WeChat Pay's Pay Score sync and query API (there is no sandbox).
 
 An ASGI app (Starlette) that validates requests against the project's OpenAPI contract, checks WECHATPAY2 request
 signatures like WeChat Pay, runs the service-order state machine, signs every answer, and injects faults on demand.
@@ -7,10 +7,13 @@ signatures like WeChat Pay, runs the service-order state machine, signs every an
 
     emu = Emulator(EmulatorConfig.demo())    # TEST-ONLY demo keys, seed order 1234323JKHDFE1243252
     with emu.serve() as base_url:            # uvicorn on 127.0.0.1, a free port
+        emu.seed(Order(out_order_no="A1", service_id="2002000000000558128851361561536", sub_mchid="1900000109"))
+        emu.inject(Fault.rate_limited(retry_after=1), times=2)
         ...
-    emu.inject(Fault.rate_limited(retry_after=1), times=2)
+        assert emu.order("A1").state == "DONE"
 
-Command: `python -m wechatpay_emulator --help`. Control surface: `/_emulator/...` (see `_app`).
+Command: `python -m wechatpay_emulator --help`. Control surface: `/_emulator/...` (documented in `emulator/README.md`).
+Pytest fixtures: the `wechatpay_pytest` plugin, installed with the `emulator` extra.
 """
 
 from __future__ import annotations
@@ -28,13 +31,17 @@ from ._errors import (
     UnknownOrderError,
 )
 from ._faults import Fault, FaultKind, InjectedFault
-from ._log import RequestLogEntry
-from ._orders import Order
+from ._log import DEFAULT_REQUEST_LOG_CAPACITY, LOGGED_BODY_LIMIT, RequestLogEntry
+from ._orders import Collection, CollectionDetail, Order
 from ._validation import paid_time_is_valid
 
 __all__ = [
     "DEFAULT_BODY_LIMIT",
+    "DEFAULT_REQUEST_LOG_CAPACITY",
+    "LOGGED_BODY_LIMIT",
     "TIMESTAMP_TOLERANCE",
+    "Collection",
+    "CollectionDetail",
     "ConfigError",
     "ConnectionDropped",
     "ControlError",

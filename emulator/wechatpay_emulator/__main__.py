@@ -8,16 +8,17 @@ the demo merchant private key). Logs go to stderr. SIGINT/SIGTERM stop the serve
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
 from . import demo
 from ._config import DEFAULT_BODY_LIMIT, EmulatorConfig
 from ._emulator import Emulator
-from ._errors import EmulatorError, InvalidOrderError
+from ._errors import EmulatorError
 from ._keys import read_pem_file
+from ._log import DEFAULT_REQUEST_LOG_CAPACITY
 from ._orders import Order
+from ._seeding import read_orders_file
 from ._server import base_url, bind, run
 
 __all__ = ["main"]
@@ -26,8 +27,8 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wechatpay-emulator",
-        description="A local stand-in for WeChat Pay's Pay Score sync API. Without key options it uses the built-in "
-        "TEST-ONLY demo keys (public! never use them for anything real).",
+        description="A local stand-in for WeChat Pay's Pay Score sync and query API. Without key options it uses the "
+        "built-in TEST-ONLY demo keys (public! never use them for anything real).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 (default) picks a free one")
@@ -39,21 +40,31 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--platform-private-key", metavar="FILE", help="platform certificate private key (PEM)")
     parser.add_argument("--platform-serial", help="platform certificate serial (upper-case hex)")
     parser.add_argument("--platform-certificate", metavar="FILE", help="platform certificate (PEM); gives the serial")
-    parser.add_argument("--orders", metavar="FILE", help="JSON list of orders to seed (replaces the demo order)")
+    parser.add_argument(
+        "--orders",
+        metavar="FILE",
+        help="orders to seed instead of the demo order: a JSON list, or JSON Lines (one order object per line)",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        metavar="N",
+        help="answer 429 FREQUENCY_LIMITED above N requests per second per merchant (default: no limit)",
+    )
+    parser.add_argument(
+        "--request-log-capacity",
+        type=int,
+        default=DEFAULT_REQUEST_LOG_CAPACITY,
+        metavar="N",
+        help=f"keep the newest N requests in the log (default {DEFAULT_REQUEST_LOG_CAPACITY})",
+    )
     parser.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, help="request body cap in bytes")
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser
 
 
 def _read_orders(path: str) -> tuple[Order, ...]:
-    text = read_pem_file(path)  # its own error names the file that cannot be read
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise InvalidOrderError(f"{path} is not JSON: {exc}") from exc
-    if not isinstance(data, list):
-        raise InvalidOrderError(f"{path} must hold a JSON list of orders")
-    return tuple(Order.from_json(item) for item in data)
+    return tuple(read_orders_file(path))
 
 
 def _config(args: argparse.Namespace) -> EmulatorConfig:
@@ -67,6 +78,8 @@ def _config(args: argparse.Namespace) -> EmulatorConfig:
         "merchant_serial": args.merchant_serial or demo.DEMO_MERCHANT_SERIAL,
         "merchant_public_key": read_pem_file(args.merchant_public_key or demo.demo_merchant_public_key_path()),
         "body_limit": args.body_limit,
+        "rate_limit": args.rate_limit,
+        "request_log_capacity": args.request_log_capacity,
         "orders": _read_orders(args.orders) if args.orders else (demo.DEMO_ORDER,),
         "demo_keys": not merchant_given,
     }
@@ -95,20 +108,11 @@ def _config(args: argparse.Namespace) -> EmulatorConfig:
     return EmulatorConfig(**values)  # type: ignore[arg-type]
 
 
-def _banner(config: EmulatorConfig, url: str, *, demo_wechatpay: bool) -> list[str]:
-    lines = [url, f"mchid={config.mchid}", f"merchant_serial_no={config.merchant_serial}"]
-    if config.demo_keys:
-        lines.append(f"merchant_private_key_path={demo.demo_merchant_private_key_path()}")
-    if config.wechatpay_key_id is not None:
-        lines.append(f"wechatpay_public_key_id={config.wechatpay_key_id}")
-        if demo_wechatpay:
-            lines.append(f"wechatpay_public_key_path={demo.demo_wechatpay_public_key_path()}")
-    if config.platform_serial is not None:
-        lines.append(f"platform_serial={config.platform_serial}")
-        if demo_wechatpay:
-            lines.append(f"platform_certificate_path={demo.demo_platform_certificate_path()}")
+def _banner(config: EmulatorConfig, url: str) -> list[str]:
+    # The same names and values as `GET /_emulator/config` (`EmulatorConfig.client_settings`).
+    lines = [url, *(f"{name}={value}" for name, value in config.client_settings().items())]
     lines.append(f"config_url={url}/_emulator/config")
-    if config.demo_keys or demo_wechatpay:
+    if any("_path=" in line for line in lines):  # only the built-in demo material is printed as a path
         lines.append(f"# {demo.TEST_ONLY_WARNING}")
     return lines
 
@@ -125,10 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wechatpay-emulator: {exc}", file=sys.stderr)
         return 2
     url = base_url(sock)
-    demo_wechatpay = config.wechatpay_key_id == demo.DEMO_WECHATPAY_PUBLIC_KEY_ID and args.wechatpay_private_key is None
 
     def announce() -> None:
-        for line in _banner(config, url, demo_wechatpay=demo_wechatpay):
+        for line in _banner(config, url):
             print(line, flush=True)
 
     try:

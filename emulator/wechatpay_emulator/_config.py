@@ -23,7 +23,9 @@ from ._keys import (
     public_key_pem,
     read_pem_file,
 )
+from ._log import DEFAULT_REQUEST_LOG_CAPACITY
 from ._orders import Order
+from ._ratelimit import check_rate
 
 __all__ = ["DEFAULT_BODY_LIMIT", "TIMESTAMP_TOLERANCE", "EmulatorConfig", "system_clock"]
 
@@ -59,6 +61,8 @@ class EmulatorConfig:
     migration. Keys may be given as `cryptography` objects or PEM. Private keys never appear in `repr`.
 
     `clock` (Unix seconds) signs answers and judges request timestamps: tests pass a fixed one instead of sleeping.
+    `rate_limit` (requests per second per merchant, None: none) and `request_log_capacity` (the newest requests
+    kept, at least 10 000 by default) are where `reset()` returns to; both can be changed while running.
     """
 
     mchid: str
@@ -75,8 +79,10 @@ class EmulatorConfig:
     body_limit: int = DEFAULT_BODY_LIMIT
     orders: tuple[Order, ...] = attrs.field(default=(), converter=_orders)
     demo_keys: bool = False
+    rate_limit: int | None = None
+    request_log_capacity: int = DEFAULT_REQUEST_LOG_CAPACITY
 
-    def __attrs_post_init__(self) -> None:
+    def __attrs_post_init__(self) -> None:  # noqa: PLR0912 - one check per rule, in order
         if not self.mchid or not self.merchant_serial:
             raise ConfigError("mchid and merchant_serial are required")
         if (self.wechatpay_private_key is None) != (self.wechatpay_key_id is None):
@@ -104,6 +110,12 @@ class EmulatorConfig:
             raise ConfigError("the platform certificate does not belong to platform_private_key")
         if self.body_limit < 1:
             raise ConfigError("body_limit must be positive")
+        if isinstance(self.request_log_capacity, bool) or self.request_log_capacity < 1:
+            raise ConfigError("request_log_capacity must be positive")
+        try:
+            check_rate(self.rate_limit)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
 
     @classmethod
     def demo(cls, **overrides: Any) -> EmulatorConfig:
@@ -153,20 +165,56 @@ class EmulatorConfig:
         """The configured clock's time, Unix seconds."""
         return (self.clock or system_clock)()
 
-    def public_material(self) -> dict[str, str | None]:
-        """What a client needs, as served by `GET /_emulator/config`; public keys and ids only."""
-        data: dict[str, str | None] = {
-            "mchid": self.mchid,
-            "merchant_serial_no": self.merchant_serial,
-            "wechatpay_public_key_id": self.wechatpay_key_id,
-            "wechatpay_public_key_pem": None
-            if self.wechatpay_private_key is None
-            else public_key_pem(self.wechatpay_private_key.public_key()),
-            "platform_serial": self.platform_serial,
-            "platform_certificate_pem": None
-            if self.platform_certificate is None
-            else self.platform_certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
-        }
+    def client_settings(self) -> dict[str, str]:
+        """What a client needs, as `name=value` pairs: the lines `wechatpay-emulator` prints after its URL, and the
+        keys `GET /_emulator/config` serves them under.
+
+        `mchid`, `merchant_serial_no`; with the built-in demo merchant, `merchant_private_key_path` (TEST-ONLY);
+        `wechatpay_public_key_id` and `platform_serial` when configured, each with the path of its public key /
+        certificate when it is the built-in demo one (`wechatpay_public_key_path`, `platform_certificate_path`).
+        """
+        data = {"mchid": self.mchid, "merchant_serial_no": self.merchant_serial}
         if self.demo_keys:
-            data["demo_merchant_private_key_path"] = str(demo.demo_merchant_private_key_path())
+            data["merchant_private_key_path"] = str(demo.demo_merchant_private_key_path())
+        if self.wechatpay_key_id is not None:
+            data["wechatpay_public_key_id"] = self.wechatpay_key_id
+            if self._is_demo_wechatpay_key():
+                data["wechatpay_public_key_path"] = str(demo.demo_wechatpay_public_key_path())
+        if self.platform_serial is not None:
+            data["platform_serial"] = self.platform_serial
+            if self.platform_serial == demo.DEMO_PLATFORM_SERIAL and self._is_demo_certificate():
+                data["platform_certificate_path"] = str(demo.demo_platform_certificate_path())
+        return data
+
+    def _is_demo_wechatpay_key(self) -> bool:
+        return (
+            self.wechatpay_key_id == demo.DEMO_WECHATPAY_PUBLIC_KEY_ID
+            and self.wechatpay_private_key is not None
+            and public_key_pem(self.wechatpay_private_key.public_key()).strip()
+            == demo.demo_wechatpay_public_key_path().read_text(encoding="ascii").strip()
+        )
+
+    def _is_demo_certificate(self) -> bool:
+        return self.platform_certificate is not None and self.platform_certificate == load_certificate(
+            demo.demo_platform_certificate_path().read_bytes()
+        )
+
+    def public_material(self) -> dict[str, str | None]:
+        """What `GET /_emulator/config` serves (public keys and ids only): every `client_settings()` pair, and the
+        public keys themselves as PEM (`wechatpay_public_key_pem`, `platform_certificate_pem`, null when absent),
+        which cannot be printed as one line. `demo_merchant_private_key_path` is the former name of
+        `merchant_private_key_path`, kept for existing readers."""
+        data: dict[str, str | None] = dict(self.client_settings())
+        data.setdefault("wechatpay_public_key_id", None)
+        data.setdefault("platform_serial", None)
+        data["wechatpay_public_key_pem"] = (
+            None if self.wechatpay_private_key is None else public_key_pem(self.wechatpay_private_key.public_key())
+        )
+        data["platform_certificate_pem"] = (
+            None
+            if self.platform_certificate is None
+            else self.platform_certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
+        )
+        if self.demo_keys:
+            data["demo_merchant_private_key_path"] = data["merchant_private_key_path"]
         return data

@@ -175,6 +175,11 @@ class FaultBoard:
         """Arm `fault` for the next `times` matching requests (None: every one until cleared); returns its id."""
         if times is not None and times < 1:
             raise ControlError("times must be >= 1, or None for every request until cleared")
+        if out_order_no is not None:
+            try:
+                out_order_no.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ControlError("out_order_no is not valid Unicode (a lone surrogate)") from None
         with self._lock:
             entry = InjectedFault(id=next(self._ids), fault=fault, remaining=times, out_order_no=out_order_no)
             self._faults.append(entry)

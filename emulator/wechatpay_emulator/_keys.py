@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cryptography import x509
@@ -78,7 +79,7 @@ def load_public_key(value: PublicKeyInput) -> RSAPublicKey:
     return key
 
 
-def read_pem_file(path: str | Path) -> bytes:
+def read_pem_file(path: str | os.PathLike[str]) -> bytes:
     """The bytes of a PEM file, as a `ConfigError` when it cannot be read."""
     try:
         return Path(path).read_bytes()

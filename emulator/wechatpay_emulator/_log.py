@@ -3,21 +3,40 @@
 from __future__ import annotations
 
 import base64
+import collections
 import threading
 from typing import Any
 
 import attrs
 
-__all__ = ["InFlight", "RequestLog", "RequestLogEntry"]
+from ._errors import ControlError
+
+__all__ = [
+    "DEFAULT_REQUEST_LOG_CAPACITY",
+    "LOGGED_BODY_LIMIT",
+    "LOGGED_HEADER_LIMIT",
+    "InFlight",
+    "RequestLog",
+    "RequestLogEntry",
+    "truncated_headers",
+]
+
+# The log keeps the newest requests only: a flood at the emulator must not grow its memory without bound.
+DEFAULT_REQUEST_LOG_CAPACITY = 10_000
+# What the log keeps of each request: a sync body is a few hundred bytes, an Authorization header about 500.
+LOGGED_BODY_LIMIT = 2048
+LOGGED_HEADER_LIMIT = 2048
 
 
 @attrs.frozen(kw_only=True)
 class RequestLogEntry:
     """One API request as received and answered.
 
-    `target` is the raw request target (path and query, percent-escapes untouched), `body` the raw bytes.
-    `status` is None when the connection was dropped without an answer. `signature_verified` is None when the
-    request was answered before its signature was checked (a missing header, an injected fault before checks).
+    `target` is the raw request target (path and query, percent-escapes untouched), `body` the raw bytes, cut at
+    `LOGGED_BODY_LIMIT` (`body_size` is the size received, `body_truncated` says whether it was cut; header values
+    are cut at `LOGGED_HEADER_LIMIT` characters). `status` is None when the connection was dropped without an answer.
+    `signature_verified` is None when the request was answered before its signature was checked (a missing header,
+    an injected fault before checks).
     """
 
     request_id: str
@@ -26,6 +45,8 @@ class RequestLogEntry:
     target: str
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    body_size: int = attrs.field(default=attrs.Factory(lambda self: len(self.body), takes_self=True))
+    body_truncated: bool = False
     status: int | None
     code: str | None
     signature_verified: bool | None
@@ -50,6 +71,8 @@ class RequestLogEntry:
             "headers": [list(pair) for pair in self.headers],
             "body": text,
             "body_base64": base64.b64encode(self.body).decode("ascii"),
+            "body_size": self.body_size,
+            "body_truncated": self.body_truncated,
             "status": self.status,
             "code": self.code,
             "signature_verified": self.signature_verified,
@@ -89,14 +112,25 @@ class InFlight:
 
 
 class RequestLog:
-    """An append-only, thread-safe list of `RequestLogEntry`."""
+    """A thread-safe ring buffer of `RequestLogEntry`: the newest `capacity` requests, oldest first."""
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int = DEFAULT_REQUEST_LOG_CAPACITY) -> None:
         self._lock = threading.Lock()
-        self._entries: list[RequestLogEntry] = []
+        self._entries: collections.deque[RequestLogEntry] = collections.deque(maxlen=_checked_capacity(capacity))
+
+    @property
+    def capacity(self) -> int:
+        """How many entries are kept; older ones are forgotten first."""
+        assert self._entries.maxlen is not None  # noqa: S101 - always set in __init__
+        return self._entries.maxlen
+
+    def set_capacity(self, capacity: int) -> None:
+        """Keep at most `capacity` entries from now on (the newest ones when shrinking)."""
+        with self._lock:
+            self._entries = collections.deque(self._entries, maxlen=_checked_capacity(capacity))
 
     def append(self, entry: RequestLogEntry) -> None:
-        """Record one answered (or dropped) request."""
+        """Record one answered (or dropped) request, forgetting the oldest when full."""
         with self._lock:
             self._entries.append(entry)
 
@@ -109,3 +143,14 @@ class RequestLog:
         """Forget every entry."""
         with self._lock:
             self._entries.clear()
+
+
+def _checked_capacity(capacity: int) -> int:
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
+        raise ControlError("the request log capacity must be a positive integer")
+    return capacity
+
+
+def truncated_headers(headers: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Header pairs with each value cut at `LOGGED_HEADER_LIMIT` characters, for the log."""
+    return tuple((name, value[:LOGGED_HEADER_LIMIT]) for name, value in headers)

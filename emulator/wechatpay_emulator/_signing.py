@@ -57,7 +57,7 @@ class AuthorizationFields:
 def parse_authorization(value: str) -> AuthorizationFields:
     """Parse `WECHATPAY2-SHA256-RSA2048 k="v",...` the way WeChat Pay does: the five fields in any order.
 
-    Raises `SignatureError` for another scheme, a malformed pair, a repeated field or a missing one; WeChat Pay
+    Raises `SignatureError` for another scheme, a malformed pair, a repeated, missing or empty field; WeChat Pay
     answers all of those `401 SIGN_ERROR`. Unknown extra fields are ignored.
     """
     scheme, _, rest = value.strip().partition(" ")
@@ -75,6 +75,10 @@ def parse_authorization(value: str) -> AuthorizationFields:
     missing = [name for name in _FIELDS if name not in found]
     if missing:
         raise SignatureError(f"the Authorization header lacks {', '.join(missing)}")
+    # An empty nonce would make every request with the same timestamp sign the same message: WeChat Pay needs one.
+    empty = [name for name in _FIELDS if not found[name]]
+    if empty:
+        raise SignatureError(f"the Authorization field(s) {', '.join(empty)} are empty")
     return AuthorizationFields(**{name: found[name] for name in _FIELDS})
 
 

@@ -1,6 +1,7 @@
 """Validation of API requests against `openapi/payscore-acquiringbank.yaml` itself, through openapi-core.
 
-No rule is copied here: routes, parameters, patterns, lengths, enums and formats are read from the contract. Two
+No rule is copied here: routes, parameters, patterns, lengths, enums and formats are read from the contract, and so
+is the rule OpenAPI cannot state, an operation's `x-exactly-one-of` (exactly one of those query parameters). Two
 things are added so that the contract means what it says:
 
 - the format `wechatpay-paid-time` the contract names (calendar validity: no 30 February, leap years);
@@ -41,7 +42,15 @@ from openapi_core.validation.schemas.factories import DialectSchemaValidatorsFac
 from openapi_schema_validator import OAS31_BASE_DIALECT_ID, OAS30ReadValidator, OAS31Validator
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-__all__ = ["CONTRACT_FILE", "Contract", "ParamProblem", "Route", "load_contract", "paid_time_is_valid"]
+__all__ = [
+    "CONTRACT_FILE",
+    "Contract",
+    "ParamProblem",
+    "Route",
+    "load_contract",
+    "media_type_of",
+    "paid_time_is_valid",
+]
 
 CONTRACT_FILE = "payscore-acquiringbank.yaml"
 _TEMPLATE_PARAM = re.compile(r"\{([^{}/]+)\}")
@@ -133,6 +142,7 @@ class Route:
     method: str
     path_params: Mapping[str, str]
     undecodable: str | None = None
+    operation_id: str | None = None
 
 
 @attrs.frozen
@@ -201,6 +211,21 @@ def _first_null(document: object) -> list[object] | None:
     return None
 
 
+_TCHARS = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_MEDIA_TYPE = re.compile(rf"({_TCHARS}/{_TCHARS})[ \t]*")
+_MEDIA_PARAMETER = re.compile(rf'[ \t]*{_TCHARS}=(?:{_TCHARS}|"(?:[^"\\\r\n]|\\[^\r\n])*")[ \t]*')
+
+
+def media_type_of(content_type: str) -> str | None:
+    """The lower-case `type/subtype` of a `Content-Type` value, or None when it is not RFC 9110's
+    `type/subtype *( ";" parameter )` with every parameter a `name=value` pair (`; charset` and `;;` are not)."""
+    media, *parameters = content_type.split(";")
+    found = _MEDIA_TYPE.fullmatch(media.strip(" \t"))
+    if found is None or not all(_MEDIA_PARAMETER.fullmatch(parameter) for parameter in parameters):
+        return None
+    return found.group(1).lower()
+
+
 def _template_regex(template: str) -> str:
     # Literal parts escaped, each `{name}` one raw path segment (possibly empty: the schema then refuses it).
     parts: list[str] = []
@@ -224,10 +249,15 @@ class Contract:
             cast(dict[str, Any], spec),
             config=Config(extra_format_validators=FORMAT_CHECKERS, request_validator_cls=_StrictV31RequestValidator),
         )
-        self._routes: list[tuple[re.Pattern[str], str, frozenset[str]]] = []
+        self._routes: list[tuple[re.Pattern[str], str, dict[str, str | None]]] = []
+        self._exactly_one_of: dict[tuple[str, str], tuple[str, ...]] = {}
         for template, item in spec.get("paths", {}).items():
             regex = _template_regex(template)
-            methods = frozenset(key.upper() for key in item if key in {"get", "put", "post", "delete", "patch"})
+            methods: dict[str, str | None] = {}
+            for key, operation in item.items():
+                if key in {"get", "put", "post", "delete", "patch"}:
+                    methods[key.upper()] = (operation or {}).get("operationId")
+                    self._exactly_one_of[(template, key.upper())] = tuple((operation or {}).get("x-exactly-one-of", ()))
             self._routes.append((re.compile(regex), template, methods))
 
     def match(self, method: str, raw_path: bytes) -> Route | None:
@@ -241,13 +271,14 @@ class Contract:
             found = regex.fullmatch(path)
             if found is None or method not in methods:
                 continue
+            operation_id = methods[method]
             params: dict[str, str] = {}
             for name, raw in found.groupdict().items():
                 try:
                     params[name] = urllib.parse.unquote_to_bytes(raw).decode("utf-8")
                 except UnicodeDecodeError:
-                    return Route(template, method, params, undecodable=name)
-            return Route(template, method, params)
+                    return Route(template, method, params, undecodable=name, operation_id=operation_id)
+            return Route(template, method, params, operation_id=operation_id)
         return None
 
     def validate(
@@ -260,10 +291,14 @@ class Contract:
         """
         if route.undecodable is not None:
             return ParamProblem(route.undecodable, "percent-escapes are not UTF-8", "path")
+        header_map = Headers(list(headers))
+        content_type = header_map.get("content-type")
+        media_type = None if content_type is None else media_type_of(content_type)
+        if content_type is not None and media_type is None:
+            return ParamProblem("Content-Type", "the header is not a media type", "header", content_type)
         problem = self._check_json(body)
         if problem is not None:
             return problem
-        header_map = Headers(list(headers))
         request = _ContractRequest(
             host_url=self.host_url,
             path=route.template.format(**route.path_params),
@@ -275,7 +310,9 @@ class Contract:
                 cookie=ImmutableMultiDict(),
                 path=dict(route.path_params),
             ),
-            content_type=(header_map.get("content-type") or "").lower(),
+            # The bare media type: its parameters were checked above, and openapi-core's own parser of them crashes
+            # on forms like `application/json; charset` or `;;`.
+            content_type=media_type or "",
             body=body,
         )
         try:
@@ -284,6 +321,25 @@ class Contract:
             return ParamProblem("", "the body nests too deeply", "body")
         except (ParameterValidationError, RequestBodyValidationError, SecurityValidationError) as exc:
             return _problem_from(exc, body_present=bool(body))
+        return self._check_exactly_one_of(route, query)
+
+    def _check_exactly_one_of(self, route: Route, query: str) -> ParamProblem | None:
+        """The operation's `x-exactly-one-of`: exactly one of those query parameters present, and present once.
+
+        (Empty values are the schemas' business: each parameter of such a rule has `minLength: 1`.)
+        """
+        names = self._exactly_one_of.get((route.template, route.method), ())
+        if not names:
+            return None
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        for name in names:
+            values = [value for key, value in pairs if key == name]
+            if len(values) > 1:
+                return ParamProblem(name, "the parameter is repeated", "query", values[1])
+        given = [name for name in names if any(key == name for key, _ in pairs)]
+        if len(given) != 1:
+            rule = f"exactly one of {' and '.join(names)} is required"
+            return ParamProblem(names[0] if not given else given[1], rule, "query")
         return None
 
     @staticmethod

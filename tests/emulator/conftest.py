@@ -1,4 +1,5 @@
-"""Fixtures of the emulator's tests: one loopback server for the session, reset before every test."""
+"""Fixtures of the emulator's tests, on the project's own pytest plugin (`wechatpay_pytest`): one loopback server
+for the session with a settable clock, reset before every test."""
 
 from __future__ import annotations
 
@@ -17,24 +18,26 @@ def clock() -> Clock:
 
 
 @pytest.fixture(scope="session")
-def served(clock: Clock) -> Iterator[tuple[Emulator, str]]:
-    emulator = Emulator(EmulatorConfig.demo(clock=clock))
-    with emulator.serve() as base_url:
-        yield emulator, base_url
+def wechatpay_emulator_config(clock: Clock) -> EmulatorConfig:
+    # The plugin's session emulator, on a fixed clock that the tests' own signer shares.
+    return EmulatorConfig.demo(clock=clock)
 
 
 @pytest.fixture
-def emu(served: tuple[Emulator, str], clock: Clock) -> Emulator:
-    emulator, _ = served
-    assert emulator.wait_idle(60), "a request of an earlier test is still being handled"
-    emulator.reset()
+def emu(wechatpay_emulator: Emulator, clock: Clock) -> Emulator:
     clock.now = FIXED_NOW
-    return emulator
+    return wechatpay_emulator
 
 
 @pytest.fixture
-def base_url(served: tuple[Emulator, str], emu: Emulator) -> str:
-    return served[1]
+def served(emu: Emulator) -> tuple[Emulator, str]:
+    assert emu.base_url is not None
+    return emu, emu.base_url
+
+
+@pytest.fixture
+def base_url(wechatpay_base_url: str, emu: Emulator) -> str:
+    return wechatpay_base_url
 
 
 @pytest.fixture

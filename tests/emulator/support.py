@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Generator, Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from wechatpay_emulator import demo
 
+ROOT = Path(__file__).resolve().parents[2]
 FIXED_NOW = 1_800_000_000
 NONCE = "593BEC0C930BF1AFEB40B4A08C8FB242"
 SEED = demo.DEMO_ORDER_OUT_ORDER_NO

@@ -42,9 +42,17 @@ def _start(*args: str) -> tuple[subprocess.Popen[str], str, dict[str, str]]:
 def cli() -> Iterator[tuple[subprocess.Popen[str], str, dict[str, str]]]:
     started = _start()
     yield started
-    if started[0].poll() is None:
-        started[0].kill()
-        started[0].wait(30)
+    _stop(started[0])
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait(30)
+    # The pipes too: an unclosed one is a ResourceWarning, an error under `pytest -W error`.
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
 
 
 def test_startup_output_and_a_demo_sync(cli: tuple[subprocess.Popen[str], str, dict[str, str]]) -> None:
@@ -106,6 +114,7 @@ def test_custom_keys_and_orders(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0
+        _stop(process)
 
 
 @pytest.mark.parametrize(
@@ -119,3 +128,16 @@ def test_custom_keys_and_orders(tmp_path: Path) -> None:
 def test_bad_options_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert "wechatpay-emulator:" in capsys.readouterr().err
+
+
+def test_config_json_has_the_printed_lines_keys_and_values(
+    cli: tuple[subprocess.Popen[str], str, dict[str, str]],
+) -> None:
+    _, url, info = cli
+    served = httpx.get(info["config_url"], timeout=30).json()
+    assert {name: served[name] for name in info} == info  # every printed line, same name, same value
+    assert served["config_url"] == f"{url}/_emulator/config"
+    # Beyond the lines: the public keys themselves (PEM is not one line) and the former name of the key path.
+    extra = set(served) - set(info)
+    assert extra == {"wechatpay_public_key_pem", "platform_certificate_pem", "demo_merchant_private_key_path"}
+    assert "PRIVATE KEY" not in json.dumps(served)

@@ -40,6 +40,7 @@ def test_generated_client_with_wechatpay_auth(base_url: str, clock: Clock, emu: 
     assert isinstance(second.parsed, ErrorResponse)
     assert second.parsed.code == "ORDER_DONE"
     assert emu.order(demo.DEMO_ORDER_OUT_ORDER_NO).state == "DONE"
+    client.get_httpx_client().close()
 
 
 def test_generated_client_signed_with_the_wrong_key_gets_sign_error(base_url: str, clock: Clock) -> None:
@@ -53,6 +54,7 @@ def test_generated_client_signed_with_the_wrong_key_gets_sign_error(base_url: st
     assert response.parsed.code == "SIGN_ERROR"
     detail = json.loads(response.content)["detail"]["sign_information"]
     assert detail["url"] == f"/v3/payscore/acquiringbank/serviceorder/{demo.DEMO_ORDER_OUT_ORDER_NO}/sync"
+    client.get_httpx_client().close()
 
 
 def test_wechatpayv3_sdk_in_public_key_mode() -> None:
@@ -96,3 +98,65 @@ def test_wechatpayv3_sdk_in_public_key_mode() -> None:
         code, message = wrong.request(target, method=RequestType.POST, data=sync_body())
         assert code == 401
         assert json.loads(message)["detail"]["sign_information"]["method"] == "POST"
+
+
+def _query_client(base_url: str, clock: Clock, **kwargs: Any) -> Any:
+    config = httpx.get(f"{base_url}/_emulator/config").json()
+    return Client(base_url=base_url, httpx_args={"auth": _auth(config, clock)}, **kwargs)
+
+
+QUERY_IDS: dict[str, Any] = {
+    "service_id": demo.DEMO_ORDER_SERVICE_ID,
+    "sub_mchid": demo.DEMO_ORDER_SUB_MCHID,
+    "channel_id": demo.DEMO_ORDER_CHANNEL_ID,
+}
+
+
+def test_generated_client_queries_the_order_it_synced(base_url: str, clock: Clock, emu: Emulator) -> None:
+    with _query_client(base_url, clock) as client:
+        _query_then_sync(client, emu)
+
+
+def _query_then_sync(client: Any, emu: Emulator) -> None:
+    from wechatpay_payscore.api.payscore import query_service_order
+    from wechatpay_payscore.models import ServiceOrder
+
+    before = query_service_order.sync_detailed(client=client, out_order_no=demo.DEMO_ORDER_OUT_ORDER_NO, **QUERY_IDS)
+    assert before.status_code == 200
+    assert isinstance(before.parsed, ServiceOrder)
+    assert (before.parsed.state, before.parsed.state_description) == ("DOING", "MCH_COMPLETE")
+    body = SyncServiceOrderRequest.from_dict(sync_body())
+    assert sync_service_order.sync_detailed(demo.DEMO_ORDER_OUT_ORDER_NO, client=client, body=body).status_code == 204
+    after = query_service_order.sync_detailed(client=client, out_order_no=demo.DEMO_ORDER_OUT_ORDER_NO, **QUERY_IDS)
+    assert isinstance(after.parsed, ServiceOrder)
+    assert after.parsed.state == "DONE"
+    collection: Any = after.parsed.collection
+    assert collection.state == "USER_PAID"
+    (detail,) = collection.details
+    assert (detail.paid_type, detail.paid_time) == ("MCH", "20091225091210")
+    missing = query_service_order.sync_detailed(client=client, out_order_no="NOPE", **QUERY_IDS)
+    assert missing.status_code == 404
+    assert isinstance(missing.parsed, ErrorResponse)
+    assert missing.parsed.code == "ORDER_NOT_EXIST"
+
+
+@pytest.mark.anyio
+async def test_generated_async_client_queries_by_query_id(base_url: str, clock: Clock, emu: Emulator) -> None:
+    from wechatpay_emulator import Order
+    from wechatpay_payscore.api.payscore import query_service_order
+    from wechatpay_payscore.models import ServiceOrder
+
+    emu.seed(Order(out_order_no="Q-ASYNC", query_id="QID-1", state="DONE", **QUERY_IDS))
+    client = _query_client(base_url, clock)
+    async with client:
+        response = await query_service_order.asyncio_detailed(client=client, query_id="QID-1", **QUERY_IDS)
+    assert response.status_code == 200
+    assert isinstance(response.parsed, ServiceOrder)
+    assert (response.parsed.out_order_no, response.parsed.state) == ("Q-ASYNC", "DONE")
+    collection: Any = response.parsed.collection
+    assert [detail.paid_type for detail in collection.details] == ["NEWTON"]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

@@ -17,7 +17,10 @@ def test_config_serves_public_material_only(client: httpx.Client) -> None:
     assert data["wechatpay_public_key_pem"] == demo.demo_wechatpay_public_key_path().read_text()
     assert data["platform_serial"] == demo.DEMO_PLATFORM_SERIAL
     assert data["platform_certificate_pem"] == demo.demo_platform_certificate_path().read_text()
-    assert data["demo_merchant_private_key_path"] == str(demo.demo_merchant_private_key_path())
+    assert data["merchant_private_key_path"] == str(demo.demo_merchant_private_key_path())
+    assert data["wechatpay_public_key_path"] == str(demo.demo_wechatpay_public_key_path())
+    assert data["platform_certificate_path"] == str(demo.demo_platform_certificate_path())
+    assert data["config_url"] == str(client.base_url.join("/_emulator/config"))
     assert "PRIVATE KEY" not in str(data)
 
 
@@ -83,7 +86,7 @@ def test_python_api_reset_and_unknown_order(emu: Emulator) -> None:
     emu.reset()
     with pytest.raises(UnknownOrderError):
         emu.order("P1")
-    assert [order.out_order_no for order in emu.orders()] == [SEED]
+    assert [order.out_order_no for order in emu.orders] == [SEED]
 
 
 @pytest.mark.anyio
@@ -107,3 +110,25 @@ async def test_in_process_through_asgi_transport() -> None:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def test_state_is_read_as_properties_and_actions_are_methods(emu: Emulator) -> None:
+    # The same kind of member for the same kind of thing: comparing state to a list means what it says.
+    assert emu.faults == []
+    assert emu.requests == []
+    assert emu.orders == [emu.order(SEED)]
+    assert emu.rate_limit is None
+    emu.inject(Fault.system_error(), times=2)
+    assert [entry.fault.kind.value for entry in emu.faults] == ["system_error"]
+    emu.faults.clear()  # a snapshot: changing it changes nothing
+    assert len(emu.faults) == 1
+    readable = {"config", "app", "base_url", "orders", "faults", "requests", "rate_limit", "request_log_capacity"}
+    readable |= {"client_settings", "public_material"}
+    for name in readable:
+        assert isinstance(getattr(Emulator, name), property), name
+    actions = {"serve", "order", "seed", "seed_from_file", "inject", "clear_faults", "clear_requests", "reset"}
+    actions |= {"set_rate_limit", "set_request_log_capacity", "wait_idle"}
+    for name in actions:
+        assert callable(getattr(Emulator, name)) and not isinstance(getattr(Emulator, name), property), name
+    public = {name for name in dir(Emulator) if not name.startswith("_")}
+    assert public == readable | actions

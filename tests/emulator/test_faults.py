@@ -120,7 +120,7 @@ def test_apply_then_500(emu: Emulator, client: httpx.Client) -> None:
 def test_times_counts_requests(emu: Emulator, client: httpx.Client) -> None:
     emu.inject(Fault.system_error(), times=2)
     assert [sync(client).status_code for _ in range(3)] == [500, 500, 204]
-    assert emu.faults() == []
+    assert emu.faults == []
 
 
 def test_times_none_lasts_until_cleared(emu: Emulator, client: httpx.Client) -> None:
@@ -134,7 +134,7 @@ def test_fault_scoped_to_one_order(emu: Emulator, client: httpx.Client) -> None:
     emu.seed(Order(out_order_no="OTHER", service_id="SV", sub_mchid="SUB"))
     emu.inject(Fault.system_error(), out_order_no="OTHER")
     assert sync(client).status_code == 204
-    assert len(emu.faults()) == 1
+    assert len(emu.faults) == 1
     from tests.emulator.support import sync_body
 
     other = sync(client, "OTHER", sync_body(service_id="SV", sub_mchid="SUB", channel_id=...))

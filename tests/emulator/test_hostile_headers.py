@@ -68,7 +68,7 @@ def test_nonsense_latency_is_refused_by_the_control_surface(emu: Emulator, clien
     assert response.status_code == 400
     assert "latency" in response.json()["error"]
     assert client.get("/_emulator/faults").status_code == 200
-    assert emu.faults() == []
+    assert emu.faults == []
 
 
 def test_nonsense_latency_is_refused_by_the_python_api() -> None:

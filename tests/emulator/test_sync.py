@@ -289,7 +289,7 @@ def test_body_cap_for_a_streamed_body_without_length(client: httpx.Client) -> No
 
 
 def test_unknown_route_is_a_signed_404(client: httpx.Client) -> None:
-    response = client.get("/v3/payscore/acquiringbank/serviceorder")
+    response = client.get(f"/v3/payscore/acquiringbank/serviceorder/{SEED}/cancel")
     assert response.status_code == 404
     assert verify_response(response)
 

@@ -1,0 +1,12 @@
+"""wechatpay_pytest — pytest fixtures for testing your code against the WeChat Pay emulator.
+
+Registered through the `pytest11` entry point, so installing `wechatpay-payscore[emulator]` is enough: no
+`conftest.py` needed. The fixtures (`wechatpay_emulator`, `wechatpay_client`, `wechatpay_async_client`, ...) and
+the markers (`wechatpay_orders`, `wechatpay_fault`, `wechatpay_rate_limit`) are documented in `plugin`.
+"""
+
+from __future__ import annotations
+
+from .plugin import EXTRA_HINT, MARKERS
+
+__all__ = ["EXTRA_HINT", "MARKERS"]
