@@ -7,6 +7,8 @@ WeChat Pay never repeats a nonce; a second sighting of the same triple is theref
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import threading
 
@@ -20,8 +22,13 @@ DEFAULT_REPLAY_CAPACITY = 100_000
 
 
 def _digest(timestamp: int, nonce: str, signature: str) -> bytes:
-    # A fixed-size digest bounds each entry's size whatever the lengths of the headers.
-    text = f"{timestamp}\n{nonce}\n{signature}".encode("utf-8", "surrogatepass")
+    # Keyed on the signature's bytes, not its Base64 spelling: the unused low bits of the last Base64 character
+    # give one signature 16 spellings, each of which verifies. A fixed-size digest bounds each entry's size.
+    try:
+        raw = base64.b64decode(signature, validate=True)
+    except (binascii.Error, ValueError):
+        raw = signature.encode("utf-8", "surrogatepass")
+    text = f"{timestamp}\n{nonce}\n".encode("utf-8", "surrogatepass") + raw
     return hashlib.blake2b(text, digest_size=16).digest()
 
 

@@ -86,6 +86,9 @@ class Operation:
     path_regex: re.Pattern[str] = attrs.field(repr=False, eq=False)
     # `x-exactly-one-of`: query parameters of which exactly one must be present (OpenAPI cannot say so itself).
     exactly_one_of: tuple[str, ...] = ()
+    # The JSON body schema of each declared success that has one (a query's order): a verified answer that breaks
+    # it is not the declared success.
+    success_bodies: Mapping[int, jsonschema_rs.Validator] = attrs.field(factory=dict, repr=False, eq=False)
     # The declared 2xx answers: the only ones a call may return as success.
     success_statuses: frozenset[int] = attrs.field(init=False, eq=False)
 
@@ -203,9 +206,24 @@ def _operations(document: Mapping[str, Any]) -> tuple[Operation, ...]:
                     statuses=frozenset(int(status) for status in spec.get("responses", {}) if status.isdigit()),
                     path_regex=_template_regex(path),
                     exactly_one_of=tuple(str(name) for name in spec.get("x-exactly-one-of", ())),
+                    success_bodies=_success_bodies(spec, document, components),
                 )
             )
     return tuple(operations)
+
+
+def _success_bodies(
+    spec: Mapping[str, Any], document: Mapping[str, Any], components: Mapping[str, Any]
+) -> dict[int, jsonschema_rs.Validator]:
+    bodies = {}
+    for status, answer in spec.get("responses", {}).items():
+        if not (status.isdigit() and 200 <= int(status) < 300):
+            continue
+        content = (_resolve(answer, document) or {}).get("content") or {}
+        schema = (content.get("application/json") or {}).get("schema")
+        if schema is not None:
+            bodies[int(status)] = _compile(schema, components)
+    return bodies
 
 
 def contract_path() -> Path:

@@ -7,14 +7,14 @@ verify, decide, and, when asked, reconcile.
 
 from __future__ import annotations
 
-import asyncio
 import math
+import os
 import platform
+import ssl
 import threading
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
@@ -25,7 +25,7 @@ from wechatpay_payscore import Client
 from ._contract import load_contract
 from ._errors import RequestValidationError, ValidationProblem
 from ._memory import OrderMemory
-from ._network import DEFAULT_MAX_RESPONSE_BYTES, AsyncBoundedTransport, BoundedTransport
+from ._network import DEFAULT_MAX_RESPONSE_BYTES
 from ._pipeline import AsyncPipelineTransport, Pipeline, PipelineTransport
 from ._retry import NO_RETRY, ReconcilePolicy, RetryPolicy
 from ._urls import check_base_url, check_headers
@@ -84,8 +84,14 @@ class Seams:
     rng: Callable[[], float] | None = None
 
 
+if TYPE_CHECKING:
+    import asyncio
+
+
 def _no_cookies() -> httpx.Cookies:
     # WeChat Pay's API sets no cookies; a forged answer's Set-Cookie must never ride along on the next call.
+    from http.cookiejar import CookieJar, DefaultCookiePolicy  # noqa: PLC0415 - once per httpx client
+
     return httpx.Cookies(CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
 
 
@@ -129,6 +135,8 @@ class _AsyncHTTPClient(httpx.AsyncClient):
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
+    import asyncio  # noqa: PLC0415 - async use only; asyncio is already loaded by then
+
     try:
         return asyncio.get_running_loop()
     except RuntimeError:  # trio, or no loop at all
@@ -152,8 +160,14 @@ class WechatPayClient(Client):
     )
     _limits: httpx.Limits = attrs.field(kw_only=True, alias="limits", factory=httpx.Limits, repr=False)
     _lock: threading.Lock = attrs.field(init=False, factory=threading.Lock, repr=False, eq=False)
-    _async_loop: Any = attrs.field(init=False, default=None, repr=False, eq=False)
-    _loop_guards: list[Any] = attrs.field(init=False, factory=list, repr=False, eq=False)
+    # One async pool per event loop (a pool is bound to the loop that opened it), and per loop the guard that
+    # closes it when that loop shuts down; weakly keyed, so a finished loop takes both with it.
+    _async_clients: weakref.WeakKeyDictionary[Any, httpx.AsyncClient] = attrs.field(
+        init=False, factory=weakref.WeakKeyDictionary, repr=False, eq=False
+    )
+    _loop_guards: weakref.WeakKeyDictionary[Any, Any] = attrs.field(
+        init=False, factory=weakref.WeakKeyDictionary, repr=False, eq=False
+    )
 
     @property
     def pipeline(self) -> Pipeline:
@@ -203,26 +217,33 @@ class WechatPayClient(Client):
     def get_httpx_client(self) -> httpx.Client:
         with self._lock:
             if self._client is None:
+                from ._backend import BoundedTransport  # noqa: PLC0415 - httpcore, from the first call on
+
                 inner = self._inner or BoundedTransport(verify=self._verify_ssl, limits=self._limits)
                 self._client = _HTTPClient(
                     transport=PipelineTransport(self._pipeline, inner), **self._shared_settings()
                 )
             return self._client
 
+    def _new_async_client(self) -> httpx.AsyncClient:
+        from ._backend import AsyncBoundedTransport  # noqa: PLC0415 - httpcore, from the first call on
+
+        inner = self._async_inner or AsyncBoundedTransport(verify=self._verify_ssl, limits=self._limits)
+        return _AsyncHTTPClient(transport=AsyncPipelineTransport(self._pipeline, inner), **self._shared_settings())
+
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         loop = _running_loop()
         with self._lock:
-            current = self._async_loop() if self._async_loop is not None else None
-            if self._async_client is None or (loop is not None and current is not loop):
-                # A pool is bound to the loop that opened it: another loop gets a pool of its own.
-                inner = self._async_inner or AsyncBoundedTransport(verify=self._verify_ssl, limits=self._limits)
-                self._async_client = _AsyncHTTPClient(
-                    transport=AsyncPipelineTransport(self._pipeline, inner), **self._shared_settings()
-                )
-                self._async_loop = weakref.ref(loop) if loop is not None else None
-                if loop is not None:
-                    self._close_when_loop_ends(loop, self._async_client)
-            return self._async_client
+            if loop is None:  # trio, or no loop yet: one pool
+                if self._async_client is None:
+                    self._async_client = self._new_async_client()
+                return self._async_client
+            client = self._async_clients.get(loop)
+            if client is None:
+                client = self._async_clients[loop] = self._new_async_client()
+                self._close_when_loop_ends(loop, client)
+            self._async_client = client
+            return client
 
     def _close_when_loop_ends(self, loop: asyncio.AbstractEventLoop, client: httpx.AsyncClient) -> None:
         """Close `client` when `loop` shuts down (asyncio.run() finalises every async generator still open)."""
@@ -235,8 +256,8 @@ class WechatPayClient(Client):
 
         generator = guard()
         started = loop.create_task(generator.__anext__())
-        # Held so that the loop's weak set of async generators keeps it until shutdown.
-        self._loop_guards[:] = [*self._loop_guards[-7:], (generator, started)]
+        # Held as long as the loop lives, so that its weak set of async generators keeps the guard until shutdown.
+        self._loop_guards[loop] = (generator, started)
 
     def __enter__(self) -> WechatPayClient:
         return self
@@ -251,23 +272,23 @@ class WechatPayClient(Client):
         await self.aclose()
 
     def close(self) -> None:
-        """Close the sync pool; an async pool on a loop that is not running is closed too. The next call reopens."""
+        """Close the sync pool; forget async pools whose loops ended (each was closed as its loop shut down)."""
         with self._lock:
             client, self._client = self._client, None
-            async_client = self._async_client
-            loop = self._async_loop() if self._async_loop is not None else None
+            for loop in [loop for loop in self._async_clients if loop.is_closed()]:
+                gone = self._async_clients.pop(loop)
+                if self._async_client is gone:
+                    self._async_client = None
         if client is not None:
             client.close()
-        if async_client is not None and (loop is None or loop.is_closed()):
-            # Its loop ended (and closed it on the way out) or it never ran one: forget it.
-            with self._lock:
-                if self._async_client is async_client:
-                    self._async_client = None
 
     async def aclose(self) -> None:
-        """Close every pool the client opened (sync and async); the next call opens new ones."""
+        """Close the sync pool and this loop's async pool (pools of loops still running elsewhere close with them)."""
+        loop = _running_loop()
         with self._lock:
-            client, self._async_client = self._async_client, None
+            client = self._async_clients.pop(loop, None) if loop is not None else None
+            if client is None or client is self._async_client:
+                client, self._async_client = self._async_client if client is None else client, None
         if client is not None:
             await client.aclose()
         self.close()
@@ -297,6 +318,23 @@ def _max_bytes(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1024:
         raise ConfigurationError(f"max_response_bytes must be an integer >= 1024, got {type(value).__name__}")
     return value
+
+
+def _hooks(name: str, hooks: Any) -> tuple[Any, ...]:
+    if isinstance(hooks, str | bytes) or not isinstance(hooks, Sequence):
+        raise ConfigurationError(f"{name} must be a list of functions, got a {type(hooks).__name__}")
+    for hook in hooks:
+        if not callable(hook):
+            raise ConfigurationError(f"{name} must hold functions; one is a {type(hook).__name__}")
+    return tuple(hooks)
+
+
+def _check_options(**options: tuple[Any, tuple[type, ...]]) -> None:
+    """Every option of the wrong type is refused here, not found out at the first call (after the order was marked)."""
+    for name, (value, types) in options.items():
+        if not isinstance(value, types):
+            wanted = " or ".join(t.__name__ for t in types if t is not type(None))
+            raise ConfigurationError(f"{name} must be a {wanted}, got a {type(value).__name__}")
 
 
 def create_client(
@@ -343,6 +381,17 @@ def create_client(
     - `seams` (a `Seams`) replaces the network, clocks and randomness in tests.
     """
     test = seams or Seams()
+    _check_options(
+        retry=(retry, (RetryPolicy, type(None))),
+        reconcile=(reconcile, (bool, ReconcilePolicy)),
+        raise_on_api_error=(raise_on_api_error, (bool,)),
+        allow_insecure_http=(allow_insecure_http, (bool,)),
+        limits=(limits, (httpx.Limits, type(None))),
+        seams=(test, (Seams,)),
+        verify=(verify, (bool, str, ssl.SSLContext)),
+    )
+    if isinstance(verify, str) and not os.path.exists(verify):
+        raise ConfigurationError("verify names a CA bundle file that does not exist (pass True for the system's)")
     signer = WechatPayAuth(
         mchid=mchid,
         serial_no=serial_no,
@@ -381,8 +430,8 @@ def create_client(
         backup_base_url=httpx.URL(backup) if backup else None,
         max_response_bytes=_max_bytes(max_response_bytes),
         raise_on_api_error=raise_on_api_error,
-        request_hooks=tuple(request_hooks),
-        response_hooks=tuple(response_hooks),
+        request_hooks=_hooks("request_hooks", request_hooks),
+        response_hooks=_hooks("response_hooks", response_hooks),
         async_sleep=test.async_sleep,
         **options,
     )

@@ -75,7 +75,7 @@ def text_for(
     wechat_message: str | None = None,
     detail: Mapping[str, Any] | None = None,
     request_id: str | None = None,
-    signed: bool | None = None,
+    signature: str | None = None,
     body: bytes = b"",
     reason: str | None = None,
     attempts: Sequence[Attempt] = (),
@@ -90,11 +90,12 @@ def text_for(
         if wechat_message:
             what += f": {_field(wechat_message)}"
         parts.append(what)
-    if signed is False:
+    if signature in ("absent", "failed"):
         claimed = f"it claimed {excerpt(body)}" if body else "it carried no body"
-        parts.append(f"— UNSIGNED answer, not WeChat Pay's word ({claimed})")
+        what = "UNSIGNED answer" if signature == "absent" else "answer that FAILED signature verification"
+        parts.append(f"— {what}, not WeChat Pay's word ({claimed})")
     if reason:
-        parts.append(f"— {reason}")
+        parts.append(f"— {excerpt(reason, 400)[1:-1]}")
     if detail:
         shown = {key: detail[key] for key in ("field", "value", "issue", "location") if key in detail}
         if "sign_information" in detail:
@@ -103,8 +104,8 @@ def text_for(
             parts.append(f"[{_field(shown)}]")
     if order_summary:
         parts.append(f"(query: {order_summary})")
-    meta = f"Request-ID {request_id or '-'}"
-    if signed:
+    meta = f"Request-ID {excerpt(request_id, 64)[1:-1] if request_id else '-'}"
+    if signature == "verified":
         meta += "; signature verified"
     if evidence:
         meta += f"; evidence: {evidence}"

@@ -13,17 +13,19 @@ Adding an option is one field here (plus, when it is not passed to `create_clien
 
 from __future__ import annotations
 
-import argparse
 import hmac
 import math
 import re
 from collections.abc import Callable, Collection, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from wechatpay_auth import ConfigurationError, check_mchid, check_serial_no, is_public_key_id, shown
 
 from ._urls import check_base_url
+
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = [
     "ENV_PREFIX",

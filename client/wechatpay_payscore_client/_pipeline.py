@@ -48,7 +48,7 @@ from ._memory import OrderMemory
 from ._network import AnswerRefused, attempt_deadline, read_answer, read_answer_async
 from ._outcome import Facts, History, Meaning, meaning, parse_retry_after, retry_delay
 from ._paid_time import DEFAULT_CLOCK_TOLERANCE_S, paid_time_not_in_future
-from ._reconcile import QUERY_PATH, Reconciliation, SyncVerdict, UnknownStateError, judge, summarize
+from ._reconcile import QUERY_PATH, Reconciliation, SyncVerdict, UnknownStateError, judge, mismatch, summarize
 from ._retry import ReconcilePolicy, RetryPolicy
 from ._validation import RequestValidator
 
@@ -59,6 +59,8 @@ logger = logging.getLogger("wechatpay_payscore_client")
 T = TypeVar("T")
 
 SYNC_OPERATION = "syncServiceOrder"
+# How the message names the answer's signature, by what verification found.
+_SIGNATURE = {"signed": "verified", "unsigned": "absent", "unverifiable": "failed"}
 QUERY_OPERATION = "queryServiceOrder"
 
 
@@ -110,6 +112,9 @@ class CallRecord:
     attempts: list[Attempt] = attrs.field(factory=list)
     # Attempts before this index were settled by a verified query (it proved them not applied).
     settled_until: int = 0
+    begun: bool = False  # counted in flight in the client's memory
+    known: bool = False  # the call's end leaves no doubt about what it did
+    final: bool = False  # the call's end shows the order settled (DONE)
 
     @property
     def in_doubt(self) -> bool:
@@ -200,6 +205,10 @@ class Pipeline:
         if not verification.verified:
             return Facts("unsigned", status=status, declared=declared), None
         success = status in operation.success_statuses
+        body_schema = operation.success_bodies.get(status) if success else None
+        if body_schema is not None and not _conforms(body_schema, response.content):
+            # Signed, but not the declared success: an answer the generated parser cannot read, or another shape.
+            return Facts("signed", status=status, declared=False), None
         code = None if success else _json(response.content).get("code")
         return Facts(
             "signed",
@@ -223,6 +232,16 @@ class Pipeline:
             order=order,
             remembered=order is not None and self.memory.in_doubt(order),
         )
+        try:
+            return (yield from self._call(request, operation, record, reconcile=reconcile))
+        finally:
+            # Whatever ended the call (an answer, an error, a cancellation thrown in at a yield), it is counted out.
+            if record.order is not None and record.begun:
+                self.memory.end(record.order, doubt=not record.known, final=record.final)
+
+    def _call(
+        self, request: httpx.Request, operation: Operation, record: CallRecord, *, reconcile: bool
+    ) -> Flow[httpx.Response]:
         resends = self.reconcile_policy.max_resends if self.reconcile_policy else 0
         while True:
             response, verdict, error = yield from self._attempts(request, operation, record)
@@ -257,17 +276,24 @@ class Pipeline:
             if record.attempts:
                 self._before_retry(request, record)
             self.sign(request)
-            if record.order is not None:
+            if record.order is not None and not record.begun:
                 # Written ahead: whatever ends the call from here on, the order stays in doubt until an answer
                 # settles it.
-                self.memory.mark(record.order)
+                self.memory.begin(record.order)
+                record.begun = True
+            record.known = False
             send = self._send(request, record)
             result = yield send
             response, facts, cause, reason = self._facts(operation, send, result)
             verdict = meaning(facts, record.history())
             record.attempts.append(self._attempt(record, request, facts, response, reason))
-            self._remember(record, verdict)
-            if verdict.success or (not self.raise_on_api_error and self._keep_answer(verdict, facts, response)):
+            record.known = not verdict.in_doubt and not verdict.outcome_unknown and not record.in_doubt
+            record.final = verdict.success or verdict.already_done
+            if verdict.success or (
+                not self.raise_on_api_error
+                and not (verdict.reconcilable and self.reconcile_policy is not None)
+                and self._keep_answer(verdict, facts, response)
+            ):
                 return response, verdict, None
             error = self._error(verdict, facts, record, request=request, response=response, cause=cause, reason=reason)
             retry_after = parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
@@ -300,9 +326,9 @@ class Pipeline:
         if isinstance(result, Failed):
             error = result.error
             if isinstance(error, _NOT_SENT):
-                return None, Facts("not_sent"), error, f"{type(error).__name__}: {error}"
+                return None, Facts("not_sent"), error, _described(error)
             timeout = isinstance(error, httpx.TimeoutException)
-            reason = f"{type(error).__name__}: {error}"
+            reason = _described(error)
             if timeout and time.monotonic() >= send.deadline:
                 limit = "the client's timeout" if send.bound == "attempt" else "the retry policy's total_timeout"
                 reason = f"no complete answer within {limit} ({type(error).__name__})"
@@ -314,7 +340,7 @@ class Pipeline:
         facts, verification_error = self.verify(operation, result.response)
         note = None
         if result.hostile_framing:
-            note = "a bodiless answer announced a body; its connection was dropped, never reused"
+            note = "bytes arrived past the end of the answer; its connection was dropped, never reused"
         return result.response, facts, verification_error, note
 
     @staticmethod
@@ -335,13 +361,6 @@ class Pipeline:
             url=str(request.url),
             request_id=response.headers.get("Request-ID") if response is not None else None,
         )
-
-    def _remember(self, record: CallRecord, verdict: Meaning) -> None:
-        """Keep the order in doubt, or let it go once an answer settled it."""
-        if record.order is None or verdict.in_doubt or record.in_doubt:
-            return
-        if verdict.success or verdict.already_done or not record.remembered:
-            self.memory.clear(record.order)
 
     def _before_retry(self, request: httpx.Request, record: CallRecord) -> None:
         last = record.attempts[-1]
@@ -385,7 +404,7 @@ class Pipeline:
             wechat_message=_str(payload.get("message")),
             detail=_mapping(payload.get("detail")),
             request_id=request_id,
-            signed=facts.kind == "signed" if response is not None else None,
+            signature=_SIGNATURE.get(facts.kind) if response is not None else None,
             body=body,
             reason=reason or (str(cause) if isinstance(cause, ResponseVerificationError) else None),
             attempts=record.attempts,
@@ -454,11 +473,10 @@ class Pipeline:
             if verdict.already_done:
                 return doubt
             record.settled_until = len(record.attempts)
-            if record.order is not None and not record.remembered:
-                self.memory.clear(record.order)
+            record.known = True
             return None
-        if record.order is not None:
-            self.memory.clear(record.order)
+        record.known = True
+        record.final = result.settled
         return self._verdict_error(result, record, request)
 
     def _record_query(self, record: CallRecord, result: Reconciliation) -> None:
@@ -478,7 +496,7 @@ class Pipeline:
             method=record.method,
             path=record.path,
             request_id=result.request_id,
-            signed=True,
+            signature="verified",
             reason=result.explanation,
             attempts=record.attempts,
             evidence="query",
@@ -510,17 +528,27 @@ class Pipeline:
             except OrderNotFoundError as exc:
                 verdict, explanation = judge(None, paid_time)
                 return Reconciliation(verdict, None, exc.request_id, explanation)
+            except RequestValidationError:
+                raise  # the query itself is malformed: nothing was sent, and no retry can help
             except WechatPayError as exc:
                 last = exc
                 remaining = policy.deadline - (self.monotonic() - started)
-                if number >= policy.max_queries or not exc.retryable or remaining <= 0:
-                    break
-                delay = min(self.policy.backoff(number, self.rng), remaining)
+                delay = self.policy.backoff(number, self.rng)
                 if isinstance(exc, WechatPayAPIError) and exc.retry_after is not None:
-                    delay = min(exc.retry_after, remaining)
+                    delay = exc.retry_after
+                if number >= policy.max_queries or not exc.retryable or delay >= remaining:
+                    break
                 yield Wait(delay)
                 continue
             order = _json(response.content)
+            wrong = mismatch(order, dict(query.url.params.multi_items()))
+            if wrong is not None:
+                raise ReconciliationError(
+                    f"the query's answer is about another order ({wrong} differs from the one queried): it proves "
+                    "nothing about this sync",
+                    request=query,
+                    request_id=_request_id(response),
+                )
             try:
                 verdict, explanation = judge(order, paid_time)
             except UnknownStateError as exc:
@@ -546,6 +574,7 @@ def _bounded_call(pipeline: Pipeline, request: httpx.Request, remaining: float) 
         pipeline,
         policy=attrs.evolve(pipeline.policy, max_attempts=1, total_timeout=max(0.0, remaining)),
         reconcile_policy=None,
+        raise_on_api_error=True,
     )
     return (yield from bounded.call(request, reconcile=False))
 
@@ -651,16 +680,24 @@ def _async_inner(client: httpx.AsyncClient) -> httpx.AsyncBaseTransport:
     return transport.inner if isinstance(transport, AsyncPipelineTransport) else transport
 
 
-_FRAMING = ("Transfer-Encoding", "Content-Length", "Host", "Cookie", "Authorization", "Connection")
+_FRAMING = ("Transfer-Encoding", "Content-Length", "Host", "Cookie", "Authorization")
+_FRAMING_RAW = frozenset(name.lower().encode("ascii") for name in _FRAMING)
+_BODIED = frozenset({"POST", "PUT", "PATCH"})
 
 
 def _own_framing(request: httpx.Request) -> None:
     """Framing, `Host` and `Authorization` are the client's alone: whatever a caller set is replaced."""
+    host = request.url.netloc
+    length = str(len(request.content)).encode("ascii") if request.content or request.method in _BODIED else None
+    expected = {b"host": host} | ({b"content-length": length} if length is not None else {})
+    present = {name.lower(): value for name, value in request.headers.raw if name.lower() in _FRAMING_RAW}
+    if present == expected:
+        return  # as httpx built it: the common case, left untouched
     for name in _FRAMING:
         request.headers.pop(name, None)
-    request.headers["Host"] = request.url.netloc.decode("ascii")
-    if request.content or request.method in ("POST", "PUT", "PATCH"):
-        request.headers["Content-Length"] = str(len(request.content))
+    request.headers["Host"] = host.decode("ascii")
+    if length is not None:
+        request.headers["Content-Length"] = length.decode("ascii")
 
 
 def _switch_host(request: httpx.Request, primary: httpx.URL, backup: httpx.URL) -> None:
@@ -676,6 +713,29 @@ def _switch_host(request: httpx.Request, primary: httpx.URL, backup: httpx.URL) 
     request.url = httpx.URL(str(backup.copy_with(raw_path=target.encode("ascii"))))
     request.headers["Host"] = request.url.netloc.decode("ascii")
     logger.warning("WeChat Pay primary host unreachable; trying the backup host %s", request.url.host)
+
+
+def _described(error: BaseException, limit: int = 300) -> str:
+    """`ReadTimeout: ...`, cut short: a hostile peer's 90 KB header line must not become a 90 KB message."""
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001 - a broken __str__ of a foreign exception must not hide the failure
+        text = ""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _conforms(validator: Any, content: bytes) -> bool:
+    try:
+        value = json.loads(content)
+    except (ValueError, RecursionError):
+        return False
+    try:
+        return bool(validator.is_valid(value))
+    except (ValueError, RecursionError):  # nested deeper than the validator goes
+        return False
 
 
 def _json(content: bytes) -> dict[str, Any]:
@@ -722,8 +782,23 @@ def _query_request(sync: httpx.Request, out_order_no: str, body: Mapping[str, An
     return httpx.Request("GET", url, params=params, headers=headers, extensions=dict(sync.extensions))
 
 
+def _refuse(field: str, value: Any, message: str) -> RequestValidationError:
+    problem = ValidationProblem("arguments", field, None, "reconcile_sync's argument types", message)
+    return RequestValidationError([problem], method="GET", path=QUERY_PATH)
+
+
 def _public_query(build: Callable[..., httpx.Request], out_order_no: str, body: Any) -> tuple[httpx.Request, str]:
-    fields = body.to_dict() if hasattr(body, "to_dict") else dict(body)
+    if not isinstance(out_order_no, str):
+        raise _refuse("out_order_no", out_order_no, f"must be a str, got {type(out_order_no).__name__}")
+    to_dict = getattr(body, "to_dict", None)
+    if not callable(to_dict):
+        raise _refuse("body", body, f"must be a SyncServiceOrderRequest, got {type(body).__name__}")
+    try:
+        fields = to_dict()
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise _refuse("body", body, f"cannot be read: {_described(exc)}") from exc
+    if not isinstance(fields, dict) or not isinstance(fields.get("detail"), dict):
+        raise _refuse("body", body, "must carry detail.paid_time")
     params = [("service_id", str(fields.get("service_id"))), ("sub_mchid", str(fields.get("sub_mchid")))]
     if isinstance(fields.get("channel_id"), str):
         params.append(("channel_id", fields["channel_id"]))

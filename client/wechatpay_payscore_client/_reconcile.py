@@ -24,6 +24,7 @@ __all__ = [
     "Reconciliation",
     "SyncVerdict",
     "judge",
+    "mismatch",
     "query_parameters",
     "reconcile_sync",
     "reconcile_sync_async",
@@ -75,9 +76,7 @@ def judge(order: Mapping[str, Any] | None, paid_time: str) -> tuple[SyncVerdict,
     if order is None:
         return SyncVerdict.NOT_FOUND, "WeChat Pay has no such order (404 ORDER_NOT_EXIST)"
     state = order.get("state")
-    collection = order.get("collection")
-    details = collection.get("details") if isinstance(collection, Mapping) else None
-    entries = [entry for entry in details or () if isinstance(entry, Mapping)]
+    entries = _details(order)
     if state == "DONE":
         ours = [e for e in entries if e.get("paid_type") == "MCH" and _same_paid_time(e.get("paid_time"), paid_time)]
         if ours:
@@ -94,6 +93,26 @@ def judge(order: Mapping[str, Any] | None, paid_time: str) -> tuple[SyncVerdict,
     raise UnknownStateError(f"the order's state {str(state)[:40]!r} is not one this client knows")
 
 
+def _details(order: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The collection's payment details, whatever shape a hostile or future answer gives them."""
+    collection = order.get("collection")
+    details = collection.get("details") if isinstance(collection, Mapping) else None
+    return [entry for entry in details if isinstance(entry, Mapping)] if isinstance(details, list) else []
+
+
+def mismatch(order: Mapping[str, Any], queried: Mapping[str, str]) -> str | None:
+    """Which queried id the answer contradicts (an answer about another order proves nothing about ours)."""
+    for name in ("out_order_no", "query_id", "service_id", "sub_mchid", "channel_id"):
+        expected = queried.get(name)
+        if expected is None or name not in order:
+            if name == "out_order_no" and expected is not None:
+                return name  # the order's own number is in every answer: its absence is a contradiction too
+            continue
+        if order.get(name) != expected:
+            return name
+    return None
+
+
 def summarize(order: Mapping[str, Any]) -> str:
     """`DONE; collection USER_PAID; MCH 100 at 20091225091210` — what an operator needs to see of an order."""
     parts = [str(order.get("state"))]
@@ -102,10 +121,10 @@ def summarize(order: Mapping[str, Any]) -> str:
     collection = order.get("collection")
     if isinstance(collection, Mapping):
         parts.append(f"collection {collection.get('state')}")
-        for entry in collection.get("details") or ():
-            if isinstance(entry, Mapping):
-                parts.append(f"{entry.get('paid_type')} {entry.get('amount')} at {entry.get('paid_time')}")
-    return "; ".join(parts)
+    parts += [
+        f"{entry.get('paid_type')} {entry.get('amount')} at {entry.get('paid_time')}" for entry in _details(order)
+    ]
+    return "; ".join(str(part)[:80] for part in parts[:12])
 
 
 def query_parameters(out_order_no: str, body: SyncServiceOrderRequest) -> list[tuple[str, str]]:

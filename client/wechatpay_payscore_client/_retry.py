@@ -63,7 +63,8 @@ class RetryPolicy:
         return self.backoff(attempt, rng)
 
 
-NO_RETRY = RetryPolicy(max_attempts=1)
+# One attempt, bounded by the client's timeout alone: the whole-call budget is a day, which no attempt reaches.
+NO_RETRY = RetryPolicy(max_attempts=1, total_timeout=86_400.0)
 
 
 @attrs.frozen

@@ -13,7 +13,6 @@ so that a key problem names the setting (`WECHATPAY_PRIVATE_KEY is encrypted: ..
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +33,8 @@ from ._options import ENV_PREFIX, OPTIONS, MerchantOptions, Option, Secret, add_
 from ._urls import check_base_url
 
 if TYPE_CHECKING:
+    import argparse
+
     from ._factory import WechatPayClient
 
 __all__ = ["ENV_PREFIX", "ClientSettings", "Secret", "add_merchant_arguments", "settings_from_args"]

@@ -7,7 +7,6 @@ line breaks, short and printable), and never a header's value.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping
 
@@ -59,6 +58,8 @@ def is_loopback_host(host: str) -> bool:
     if name == "localhost" or name.endswith(".localhost"):
         return True
     try:
+        import ipaddress  # noqa: PLC0415 - once per configured URL, not at import
+
         return ipaddress.ip_address(name.strip("[]")).is_loopback
     except ValueError:
         return False

@@ -10,7 +10,7 @@ from wechatpay_auth import ConfigurationError, WechatPayError
 from wechatpay_emulator import Emulator
 from wechatpay_payscore.api.payscore import query_service_order, sync_service_order
 from wechatpay_payscore.models import SyncDetail, SyncServiceOrderRequest
-from wechatpay_payscore_client import RequestValidationError, WechatPayClient
+from wechatpay_payscore_client import RequestValidationError, WechatPayClient, reconcile_sync
 from wechatpay_payscore_client._paid_time import BEIJING
 
 from .conftest import SEED, ClientFactory, seed_body
@@ -121,3 +121,38 @@ def test_framing_and_identity_headers_are_the_clients_alone(make_client: ClientF
         make_client(headers={name: "1"})
     with pytest.raises(ConfigurationError, match=name):
         make_client().with_headers({name: "1"})
+
+
+@pytest.mark.parametrize(
+    ("order", "body"),
+    [(None, seed_body), (5, seed_body), (SEED.out_order_no, lambda: None), (SEED.out_order_no, lambda: "abc")],
+    ids=["order None", "order int", "body None", "body str"],
+)
+def test_bad_reconcile_arguments_are_refused_before_sending(
+    client: WechatPayClient, emulator: Emulator, order: Any, body: Any
+) -> None:
+    with pytest.raises(RequestValidationError):
+        reconcile_sync(client, order, body())
+    assert emulator.requests == []
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        {"retry": "x"},
+        {"retry": {"max_attempts": 3}},
+        {"reconcile": "no"},
+        {"raise_on_api_error": "no"},
+        {"limits": "x"},
+        {"request_hooks": "ab"},
+        {"response_hooks": [1]},
+        {"verify": "/nonexistent/ca.pem"},
+        {"max_response_bytes": 10},
+    ],
+    ids=lambda option: next(iter(option)),
+)
+def test_options_of_the_wrong_type_are_refused_at_construction(
+    make_client: ClientFactory, option: dict[str, Any]
+) -> None:
+    with pytest.raises(ConfigurationError, match=next(iter(option))):
+        make_client(**option)

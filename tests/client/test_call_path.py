@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import pickle
+import time
 from typing import Any
 
 import httpx
@@ -212,3 +213,62 @@ def test_type_defaults_to_order_paid_and_is_still_sent(client: WechatPayClient, 
     )
     assert body.to_dict()["type"] == "Order_Paid"
     assert sync_service_order.sync_detailed(SEED.out_order_no, client=client, body=body).status_code == 204
+
+
+def _respelled(signature: str) -> str:
+    # The last Base64 data character of a 256-byte signature carries 4 unused bits: flip one, same bytes.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    index = alphabet.index(signature[-3])
+    return signature[:-3] + alphabet[index ^ 1] + signature[-2:]
+
+
+def test_a_replayed_answer_is_refused_however_its_signature_is_spelt() -> None:
+    captured = signed_answer(204)
+    spellings = iter([captured.headers["Wechatpay-Signature"], _respelled(captured.headers["Wechatpay-Signature"])])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = dict(captured.headers)
+        headers["wechatpay-signature"] = next(spellings)
+        return httpx.Response(204, headers=headers)
+
+    client = client_for(handler)
+    assert call(client).status_code == 204
+    with pytest.raises(UnverifiedResponseError) as caught:
+        call(client)
+    assert caught.value.outcome_unknown
+
+
+@pytest.mark.anyio
+async def test_a_concurrent_refusal_never_clears_another_calls_doubt() -> None:
+    from .rawserver import Connection, raw_answer, serve
+
+    arrived: list[int] = []
+
+    def script(connection: Connection, _: int) -> None:
+        while (request := connection.read_request()) is not None:
+            arrived.append(len(arrived) + 1)
+            if len(arrived) == 1:  # the first call: a slow, signed refusal
+                time.sleep(0.5)
+                connection.send(raw_answer(400, b'{"code":"PARAM_ERROR","message":"x"}'))
+            elif len(arrived) == 2:  # the second call: applied, and its answer lost
+                return
+            else:  # any later call: the order is DONE, by that second call
+                connection.send(raw_answer(400, ORDER_DONE))
+            del request
+
+    async def one(delay: float) -> BaseException | None:
+        await asyncio.sleep(delay)
+        try:
+            await sync_service_order.asyncio_detailed(SEED.out_order_no, client=client, body=seed_body())
+        except WechatPayError as exc:
+            return exc
+        return None
+
+    with serve(script) as server:
+        client = client_for(None, base_url=server.base_url, timeout=5.0)
+        refused, lost = await asyncio.gather(one(0), one(0.2))
+        assert isinstance(refused, WechatPayAPIError) and not refused.outcome_unknown
+        assert isinstance(lost, OutcomeUnknownError)
+        with pytest.raises(AlreadySyncedError):
+            await sync_service_order.asyncio_detailed(SEED.out_order_no, client=client, body=seed_body())
+        await client.aclose()

@@ -17,6 +17,7 @@ from wechatpay_emulator import demo
 from wechatpay_payscore.api.payscore import sync_service_order
 from wechatpay_payscore_client import (
     APITimeoutError,
+    BadRequestError,
     OrderNotFoundError,
     OutcomeUnknownError,
     RetryPolicy,
@@ -184,3 +185,33 @@ def test_messages_and_bodies_of_hostile_answers_stay_short() -> None:
         sync(client)
     assert len(str(caught.value)) < 1000
     assert sys.getsizeof(caught.value.args[0]) < 4096
+
+
+def stray_answer_after_each(connection: Connection, index: int) -> None:
+    # Every answer carries a second, validly signed 204 right behind it in the same write.
+    while (request := connection.read_request()) is not None:
+        if b"/FIRST/" in request:
+            connection.send(raw_answer(400, b'{"code":"PARAM_ERROR","message":"x"}') + raw_answer(204))
+        else:
+            connection.send(raw_answer(404, NOT_FOUND))
+
+
+def test_bytes_past_the_end_of_an_answer_never_answer_the_next_call() -> None:
+    with serve(stray_answer_after_each) as server, ready(server) as client:
+        with pytest.raises(BadRequestError):
+            sync(client, "FIRST")
+        with pytest.raises(OrderNotFoundError):
+            sync(client, "SECOND")
+    assert server.connections == 2
+
+
+@pytest.mark.anyio
+async def test_bytes_past_the_end_of_an_answer_never_answer_the_next_async_call() -> None:
+    with serve(stray_answer_after_each) as server:
+        client = ready(server)
+        async with client:
+            with pytest.raises(BadRequestError):
+                await sync_service_order.asyncio_detailed("FIRST", client=client, body=seed_body())
+            with pytest.raises(OrderNotFoundError):
+                await sync_service_order.asyncio_detailed("SECOND", client=client, body=seed_body())
+    assert server.connections == 2

@@ -7,6 +7,7 @@ flow asks for (`Send`, `Wait`), in the order the pipeline takes them.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -21,6 +22,7 @@ from wechatpay_payscore_client import (
     OutcomeUnknownError,
     RateLimitedError,
     ReconcilePolicy,
+    ReconciliationError,
     RetryPolicy,
     ServerError,
     WechatPayClient,
@@ -49,6 +51,21 @@ def start(client: WechatPayClient, *, path: str = PATH, body: Any = None) -> Flo
 def answered(status: int, body: bytes = b"", **headers: str) -> Sent:
     extra: dict[str, Any] = headers
     return Sent(signed_answer(status, body, **extra))
+
+
+def order(**fields: Any) -> bytes:
+    """A query answer for the seeded order, complete as the contract requires."""
+    base = {
+        "out_order_no": SEED.out_order_no,
+        "service_id": SEED.service_id,
+        "sub_mchid": SEED.sub_mchid,
+        "channel_id": SEED.channel_id,
+        "appid": "wxd678efh567hg6787",
+        "mchid": "1900000100",
+        "service_introduction": "demo",
+        "order_id": "3000" + "0" * 27,
+    }
+    return json.dumps({**base, **fields}).encode()
 
 
 def finish(flow: Flow, result: Any) -> httpx.Response:
@@ -261,7 +278,7 @@ def test_reconciliation_queries_instead_of_resending_blindly() -> None:
     ours = {"seq": 1, "paid_type": "MCH", "paid_time": "20091225091210"}
     done = {"state": "DONE", "collection": {"state": "USER_PAID", "details": [ours]}}
     with pytest.raises(AlreadySyncedError) as caught:
-        flow.send(answered(200, json.dumps(done).encode()))
+        flow.send(answered(200, order(**done)))
     assert caught.value.evidence == "query"
 
 
@@ -271,7 +288,7 @@ def test_a_query_that_proves_not_applied_leads_to_one_resend() -> None:
     next(flow)
     flow.send(answered(500, b"{}"))  # a 5xx: the query follows
     doing = {"state": "DOING", "state_description": "MCH_COMPLETE", "collection": {"state": "USER_PAYING"}}
-    resend = flow.send(answered(200, json.dumps(doing).encode()))
+    resend = flow.send(answered(200, order(**doing)))
     assert isinstance(resend, Send)
     assert resend.request.method == "POST"
     assert finish(flow, answered(204)).status_code == 204
@@ -304,3 +321,50 @@ def test_request_hooks_see_every_attempt_as_signed() -> None:
     flow.send(None)
     finish(flow, answered(204))
     assert len(seen) == 2 and seen[0] != seen[1]
+
+
+def test_a_query_answer_about_another_order_proves_nothing() -> None:
+    client = client_for(reconcile=ReconcilePolicy(max_queries=1))
+    flow = start(client)
+    next(flow)
+    flow.send(Failed(httpx.ReadTimeout("lost")))
+    ours = {"seq": 1, "paid_type": "MCH", "paid_time": "20091225091210"}
+    someone_else = order(
+        out_order_no="SOMEONE_ELSE", state="DONE", collection={"state": "USER_PAID", "details": [ours]}
+    )
+    with pytest.raises(ReconciliationError, match="another order"):
+        flow.send(answered(200, someone_else))
+
+
+@pytest.mark.parametrize("details", [5, True, "x", {"seq": 1}])
+def test_a_query_answer_of_an_odd_shape_is_refused_not_crashed_on(details: Any) -> None:
+    flow = start(client_for(reconcile=ReconcilePolicy(max_queries=1)))
+    next(flow)
+    flow.send(Failed(httpx.ReadTimeout("lost")))
+    with pytest.raises(OutcomeUnknownError):
+        flow.send(answered(200, order(state="DONE", collection={"state": "USER_PAID", "details": details})))
+
+
+def test_without_a_retry_policy_only_the_timeout_bounds_the_attempt() -> None:
+    send = next(start(client_for(timeout=httpx.Timeout(1.0, read=40.0))))
+    assert send.bound == "attempt"
+    assert 39 < send.deadline - time.monotonic() <= 40
+
+
+def test_keeping_error_answers_never_turns_reconciliation_off() -> None:
+    flow = start(client_for(reconcile=ReconcilePolicy(max_queries=1), raise_on_api_error=False))
+    next(flow)
+    query = flow.send(answered(400, ORDER_DONE))
+    assert isinstance(query, Send) and query.request.method == "GET"
+    ours = {"seq": 1, "paid_type": "MCH", "paid_time": "20091225091210"}
+    with pytest.raises(AlreadySyncedError):
+        flow.send(answered(200, order(state="DONE", collection={"state": "USER_PAID", "details": [ours]})))
+
+
+def test_a_hostile_peers_error_text_is_cut_short() -> None:
+    flow = start(client_for())
+    next(flow)
+    with pytest.raises(OutcomeUnknownError) as caught:
+        flow.send(Failed(httpx.RemoteProtocolError("illegal header line " + "x" * 90_000)))
+    assert len(str(caught.value)) < 2000
+    assert all(len(attempt.error or "") < 400 for attempt in caught.value.attempts)
