@@ -1,6 +1,7 @@
 """`python -m bench` (`make bench`): print the table; with `BENCH_JSON=path`, write the same figures as JSON.
 
-`BENCH_QUICK=1` shrinks every figure to a smoke run of a few seconds. Exit status 0 even when a target is missed:
+`BENCH_QUICK=1` shrinks every figure to a smoke run of a few seconds; `BENCH_BATCH=0` leaves out the batch section
+(`bench/_batch.py`, a few minutes in the full run). Exit status 0 even when a target is missed:
 the targets are read, not asserted.
 """
 
@@ -11,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from bench._batch import batch_as_json, batch_sizes_from_env, batch_table, run_batch
 from bench._config import sizes_from_env
 from bench._report import as_json, table
 from bench._run import run
@@ -23,9 +25,14 @@ def _progress(message: str) -> None:
 def main() -> int:
     results = run(sizes_from_env(), _progress)
     print(table(results), flush=True)
+    figures = as_json(results)
+    if os.environ.get("BENCH_BATCH", "") != "0":  # the batch section (BENCH_BATCH=0 leaves it out)
+        batch = run_batch(batch_sizes_from_env(), _progress)
+        print(batch_table(batch), flush=True)
+        figures["batch"] = batch_as_json(batch)
     destination = os.environ.get("BENCH_JSON")
     if destination:
-        Path(destination).write_text(json.dumps(as_json(results), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        Path(destination).write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         _progress(f"figures written to {destination}")
     return 0
 

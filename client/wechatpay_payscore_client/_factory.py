@@ -24,12 +24,9 @@ from wechatpay_payscore import Client
 
 from ._contract import load_contract
 from ._errors import RequestValidationError, ValidationProblem
-from ._memory import OrderMemory
 from ._network import DEFAULT_MAX_RESPONSE_BYTES
-from ._pipeline import AsyncPipelineTransport, Pipeline, PipelineTransport
 from ._retry import NO_RETRY, ReconcilePolicy, RetryPolicy
 from ._urls import check_base_url, check_headers
-from ._validation import RequestValidator
 
 __all__ = [
     "BACKUP_BASE_URL",
@@ -86,6 +83,8 @@ class Seams:
 
 if TYPE_CHECKING:
     import asyncio
+
+    from ._pipeline import Pipeline
 
 
 def _no_cookies() -> httpx.Cookies:
@@ -220,6 +219,8 @@ class WechatPayClient(Client):
                 from ._backend import BoundedTransport  # noqa: PLC0415 - httpcore, from the first call on
 
                 inner = self._inner or BoundedTransport(verify=self._verify_ssl, limits=self._limits)
+                from ._pipeline import PipelineTransport  # noqa: PLC0415 - loaded with the client's first pool
+
                 self._client = _HTTPClient(
                     transport=PipelineTransport(self._pipeline, inner), **self._shared_settings()
                 )
@@ -229,6 +230,8 @@ class WechatPayClient(Client):
         from ._backend import AsyncBoundedTransport  # noqa: PLC0415 - httpcore, from the first call on
 
         inner = self._async_inner or AsyncBoundedTransport(verify=self._verify_ssl, limits=self._limits)
+        from ._pipeline import AsyncPipelineTransport  # noqa: PLC0415 - loaded with the client's first pool
+
         return _AsyncHTTPClient(transport=AsyncPipelineTransport(self._pipeline, inner), **self._shared_settings())
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
@@ -405,6 +408,11 @@ def create_client(
     backup = (
         check_base_url("backup_base_url", backup_base_url, allow_http=allow_insecure_http) if backup_base_url else None
     )
+    # The pipeline's modules load here, once, rather than at import: importing the package stays cheap.
+    from ._memory import OrderMemory  # noqa: PLC0415
+    from ._pipeline import Pipeline  # noqa: PLC0415
+    from ._validation import RequestValidator  # noqa: PLC0415
+
     contract = load_contract()
     base = httpx.URL(url)
     reconcile_policy = (

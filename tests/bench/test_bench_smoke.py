@@ -48,7 +48,8 @@ TABLE_LINES = (
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
     destination = tmp_path_factory.mktemp("bench") / "bench.json"
-    env = {**os.environ, "BENCH_QUICK": "1", "BENCH_JSON": str(destination)}
+    # The batch section has its own smoke test (tests/batch/test_bench_batch.py).
+    env = {**os.environ, "BENCH_QUICK": "1", "BENCH_JSON": str(destination), "BENCH_BATCH": "0"}
     result = subprocess.run(
         [sys.executable, "-m", "bench"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
     )

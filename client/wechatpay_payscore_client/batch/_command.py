@@ -1,0 +1,294 @@
+"""`wechatpay-payscore sync-batch INPUT`: settle a day's collected orders, each exactly once.
+
+`add_sync_batch_parser(subparsers)` declares the command; `run_sync_batch(args, out=..., err=...)` runs it and
+returns the exit status: 0 every order settled; 3 some refused or invalid, none unresolved; 5 some unresolved;
+2 bad configuration or an input that cannot be read; 130 interrupted (run the same command again to finish).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator, Sequence
+from enum import IntEnum
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from wechatpay_auth import ConfigurationError, WechatPayError
+
+from .._options import add_merchant_arguments
+from .._settings import settings_from_args
+from ._input import BatchInputError, open_rows
+from ._journal import Journal, JournalError, OrderRecord, SqliteJournal
+from ._outcome import Outcome
+from ._progress import Tally, count_rows, json_summary, make_progress, print_summary
+from ._report import ReportWriter
+from ._runner import BatchRunner
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .._factory import WechatPayClient
+    from ._journal import JournalEvent
+
+__all__ = ["BatchExit", "add_sync_batch_parser", "default_journal_path", "run_sync_batch"]
+
+
+class BatchExit(IntEnum):
+    """What `sync-batch`'s exit status tells a script."""
+
+    ALL_SETTLED = 0  # every order synced, or confirmed done
+    BAD_CONFIGURATION = 2  # bad flags or configuration, an input or journal that cannot be read: nothing was sent
+    SOME_REFUSED_OR_INVALID = 3  # some orders were refused or invalid; none is unresolved
+    SOME_UNRESOLVED = 5  # some orders' outcome could not be established: run the same command again
+    INTERRUPTED = 130  # Ctrl-C: run the same command again to finish (in-flight orders are queried first)
+
+
+EPILOG = """\
+INPUT is CSV with a header row, or JSON Lines (.jsonl, or a first character '{'), with the columns
+out_order_no, service_id, sub_mchid, channel_id, paid_time; '-' reads standard input (then --journal is required).
+paid_time takes every form `sync --paid-time` does: now, yyyyMMddHHmmss, yyyyMMdd, an ISO 8601 date or date-time.
+
+The journal (SQLite) makes the batch safe to interrupt and to run again: an order is recorded before its request
+leaves; an order with a final outcome is never sent again; an order whose answer was lost is queried before
+anything is sent again. Run the same command again after a crash, a Ctrl-C or exit 5.
+
+examples:
+  wechatpay-payscore sync-batch collected-2026-11-27.csv --report result.csv
+  wechatpay-payscore sync-batch orders.jsonl --dry-run
+  produce-orders | wechatpay-payscore sync-batch - --journal today.journal --json
+
+exit status:
+  0 every order settled (synced, or confirmed done)   3 some refused or invalid, none unresolved
+  5 some unresolved: run the same command again        2 bad configuration or unreadable input (nothing sent)
+  130 interrupted: run the same command again
+"""
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
+
+
+def add_sync_batch_parser(subparsers: Any) -> None:
+    """Declare `sync-batch` on the `wechatpay-payscore` parser's subcommands (`parser.add_subparsers(...)`)."""
+    parser = subparsers.add_parser(
+        "sync-batch",
+        help="sync every order of a CSV / JSON Lines file, each exactly once, with a journal to resume from",
+        description="Sync a batch of service orders paid through other channels, each exactly once.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+    )
+    parser.add_argument("input", metavar="INPUT", help="CSV or JSON Lines file, or - for standard input")
+    parser.add_argument("--journal", metavar="FILE", help="the journal (default: INPUT.journal beside INPUT)")
+    parser.add_argument(
+        "--concurrency", type=_positive_int, default=8, metavar="N", help="requests in flight (default 8)"
+    )
+    parser.add_argument(
+        "--rate", type=_positive_float, default=50.0, metavar="PER_SECOND", help="request ceiling (default 50/s)"
+    )
+    parser.add_argument("--report", metavar="FILE", help="one row per order: .csv, .json or .jsonl")
+    parser.add_argument("--dry-run", action="store_true", help="check every row (and the journal); send nothing")
+    parser.add_argument("--json", action="store_true", help="print one JSON summary instead of the table")
+    merchant = parser.add_argument_group("merchant configuration (flags override WECHATPAY_* variables and --config)")
+    # No --max-attempts: the runner decides every re-send itself, after a query (the client never retries).
+    add_merchant_arguments(merchant, exclude=("max_attempts",))
+
+
+def default_journal_path(input_path: str) -> Path:
+    """`orders.csv` → `orders.csv.journal`, beside the input."""
+    path = Path(input_path)
+    return path.with_name(path.name + ".journal")
+
+
+class _EmptyJournal:
+    """A dry run without a journal file: nothing recorded, nothing written."""
+
+    def get_many(self, out_order_nos: Sequence[str]) -> Mapping[str, OrderRecord]:
+        return {}
+
+    def write(self, changes: Sequence[tuple[OrderRecord, JournalEvent]]) -> None:
+        raise JournalError("a dry run writes no journal")  # pragma: no cover - the runner writes nothing in a dry run
+
+    def close(self) -> None:
+        pass
+
+
+def _open_journal(args: argparse.Namespace) -> tuple[Journal, Path]:
+    if args.journal:
+        path = Path(args.journal)
+    elif args.input == "-":
+        raise ConfigurationError("--journal FILE is required when INPUT is - (standard input)")
+    else:
+        path = default_journal_path(args.input)
+    if args.dry_run:
+        return (SqliteJournal(path, read_only=True) if path.exists() else _EmptyJournal()), path
+    return SqliteJournal(path), path
+
+
+@contextlib.contextmanager
+def _interrupts(runner: BatchRunner, err: IO[str]) -> Iterator[None]:
+    """First Ctrl-C: stop taking orders; the second: stop at once. Both leave the journal consistent."""
+    loop = asyncio.get_running_loop()
+    presses = 0
+
+    def pressed() -> None:
+        nonlocal presses
+        presses += 1
+        if presses == 1:
+            err.write("\nsync-batch: stopping: no new orders; waiting for those in flight (Ctrl-C again: at once)\n")
+            runner.stop()
+        else:
+            err.write("\nsync-batch: stopping at once; orders in flight will be queried by the next run\n")
+            runner.abort()
+        err.flush()
+
+    installed = []
+    for number in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(number, pressed)
+            installed.append(number)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no such signal here
+            pass
+    try:
+        yield
+    finally:
+        for number in installed:
+            loop.remove_signal_handler(number)
+
+
+async def _run(
+    *,
+    args: argparse.Namespace,
+    client: WechatPayClient | None,
+    journal: Journal,
+    tally: Tally,
+    err: IO[str],
+    report: ReportWriter | None,
+) -> BatchRunner:
+    runner = BatchRunner(
+        client,  # type: ignore[arg-type]  # None only in a dry run, which sends nothing
+        journal,
+        concurrency=args.concurrency,
+        rate=args.rate,
+        dry_run=args.dry_run,
+        # A pipe may pause between rows: read it row by row, so that none waits for the next ones to arrive.
+        chunk=64 if args.input != "-" and Path(args.input).is_file() else 1,
+    )
+    progress = make_progress(err, count_rows(args.input))
+    try:
+        with _interrupts(runner, err), open_rows(args.input) as rows:
+            if client is None:
+                async for result in runner.run(rows):
+                    tally.add(result)
+                    if report is not None:
+                        report.write(result)
+                    progress.update(tally)
+            else:
+                async with client:
+                    async for result in runner.run(rows):
+                        tally.add(result)
+                        if report is not None:
+                            report.write(result)
+                        progress.update(tally)
+    finally:
+        progress.close(tally)
+    return runner
+
+
+def _exit_code(tally: Tally, runner: BatchRunner | None) -> BatchExit:
+    if runner is not None and runner.stats.stopped and (runner.stats.unfinished or not runner.stats.input_exhausted):
+        return BatchExit.INTERRUPTED if runner.stats.fatal is None else BatchExit.SOME_UNRESOLVED
+    if tally.counts[str(Outcome.UNRESOLVED)]:
+        return BatchExit.SOME_UNRESOLVED
+    if tally.counts[str(Outcome.REFUSED)] or tally.counts[str(Outcome.INVALID)]:
+        return BatchExit.SOME_REFUSED_OR_INVALID
+    return BatchExit.ALL_SETTLED
+
+
+def run_sync_batch(args: argparse.Namespace, *, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
+    """Run `sync-batch` with parsed `args`; print the summary on `out`, progress and problems on `err`."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    tally = Tally()
+    try:
+        journal, journal_path = _open_journal(args)
+    except (ConfigurationError, JournalError) as exc:
+        err.write(f"sync-batch: {exc}\n")
+        return BatchExit.BAD_CONFIGURATION
+    report: ReportWriter | None = None
+    runner: BatchRunner | None = None
+    failure: str | None = None
+    try:
+        # No retry policy and no reconciliation inside the call: the runner journals each attempt and each query.
+        client = None if args.dry_run else settings_from_args(args).create_client(retry=None, reconcile=False)
+        report = ReportWriter(args.report) if args.report else None
+        runner = asyncio.run(_run(args=args, client=client, journal=journal, tally=tally, err=err, report=report))
+    except (BatchInputError, ConfigurationError) as exc:
+        err.write(f"sync-batch: {exc}\n")
+        return BatchExit.BAD_CONFIGURATION
+    except OSError as exc:
+        err.write(f"sync-batch: {exc}\n")
+        return BatchExit.BAD_CONFIGURATION
+    except WechatPayError as exc:  # the journal failed mid-run: what was in flight is in doubt
+        failure = f"the batch stopped: {exc}"
+    finally:
+        if report is not None:
+            report.close()
+        journal.close()
+    code = BatchExit.SOME_UNRESOLVED if failure else _exit_code(tally, runner)
+    footer = _footer(args, journal_path, runner, failure, code)
+    if args.json:
+        document: dict[str, Any] = {
+            **tally.summary(),
+            "input": args.input,
+            "journal": str(journal_path),
+            "dry_run": bool(args.dry_run),
+            "exit_status": int(code),
+            "interrupted": code is BatchExit.INTERRUPTED,
+            "unfinished": len(runner.stats.unfinished) if runner else 0,
+            "sends": runner.stats.sends if runner else 0,
+            "queries": runner.stats.queries if runner else 0,
+            "rate_limited": runner.stats.rate_limited if runner else 0,
+            "error": failure or (runner.stats.fatal if runner else None),
+            "unsettled": [{**result.to_report(), "advice": result.advice()} for result in tally.unsettled],
+        }
+        json_summary(out, document)
+    else:
+        header = f"sync-batch {args.input}" + (" (dry run: nothing sent)" if args.dry_run else "")
+        print_summary(out, tally, header=header, footer=footer)
+    return int(code)
+
+
+def _footer(
+    args: argparse.Namespace, journal_path: Path, runner: BatchRunner | None, failure: str | None, code: BatchExit
+) -> list[str]:
+    lines = [f"journal: {journal_path}" + (" (read only)" if args.dry_run else "")]
+    if runner is not None:
+        lines.append(
+            f"requests: {runner.stats.sends} sync(s), {runner.stats.queries} query(ies), "
+            f"{runner.stats.rate_limited} rate-limited answer(s)"
+        )
+        if runner.stats.fatal:
+            lines.append(runner.stats.fatal)
+        if runner.stats.unfinished:
+            lines.append(
+                f"interrupted: {len(runner.stats.unfinished)} order(s) not finished; run the same command again "
+                "(orders that may have been sent are queried first)"
+            )
+    if failure:
+        lines.append(failure + "; run the same command again once it is fixed")
+    lines.append(f"exit status {int(code)} ({code.name.lower().replace('_', ' ')})")
+    return lines

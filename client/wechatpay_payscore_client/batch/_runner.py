@@ -1,0 +1,854 @@
+"""The batch runner: every order of an (async) iterable of rows settled exactly once, on one async client.
+
+    runner = BatchRunner(client, SqliteJournal("today.journal"), concurrency=8, rate=50)
+    async for result in runner.run(rows):        # rows: dicts with the five columns, or `RawRow`s
+        print(result.out_order_no, result.outcome)
+
+One producer reads and checks rows (in chunks, off the event loop), records in the journal each order's first
+attempt *before* handing it to a worker, and reports invalid, duplicate and conflicting rows without sending them.
+`concurrency` workers share one client and one `Pacer`. Per order, a worker follows the journal's rules:
+
+- a 204 is `synced`; a signed refusal is `refused` (its code and message);
+- a lost answer, a 5xx, an unverifiable answer, `ORDER_DONE`: the order is reconciled by a query (`reconcile`) —
+  never blindly re-sent; it is sent again only when the query proves the sync was not applied, and the new attempt is
+  journaled first;
+- a 429 pauses the whole batch (`Pacer`) and the order is sent again once the pause is over (a 429 is WeChat Pay's
+  signed word that nothing was done), as is an attempt that never reached WeChat Pay.
+
+`stop()` (the first Ctrl-C) stops taking new orders: orders not yet sent are withdrawn from the journal, orders in
+flight end; `abort()` (the second) cancels everything at once. Either way the journal stays consistent: an order
+whose attempt may have left without a recorded answer is reconciled by the next run before anything is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import functools
+import itertools
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+from wechatpay_auth import WechatPayError
+
+from .._errors import (
+    APIConnectionError,
+    OrderAlreadyDoneError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    RequestValidationError,
+    SignatureRejectedError,
+    WechatPayAPIError,
+)
+from ._input import RawRow
+from ._journal import EventKind, Journal, JournalEvent, OrderRecord, Phase, utc_now
+from ._outcome import OrderResult, Outcome, RowProblem
+from ._pacing import Pacer
+from ._rows import BatchRow, RowChecker
+from ._seen import SeenOrders
+from ._writer import Change, JournalWriter
+
+if TYPE_CHECKING:
+    from wechatpay_payscore.models import SyncServiceOrderRequest
+
+    from .._factory import WechatPayClient
+
+__all__ = ["BatchRunner", "BatchStats", "Reconciler", "RowInput"]
+
+RowInput = RawRow | Mapping[str, Any]
+_CHUNK = 64  # rows read, checked and journaled together: one journal transaction for their first attempts
+_RESULTS_HIGH_WATER = 1024  # the producer waits while this many results are not yet taken by the consumer
+
+
+class _Reconciliation(Protocol):
+    """What the runner reads of `wechatpay_payscore_client.Reconciliation`."""
+
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def request_id(self) -> str | None: ...
+    @property
+    def explanation(self) -> str: ...
+
+
+Reconciler = Callable[["WechatPayClient", str, "SyncServiceOrderRequest"], Awaitable[_Reconciliation]]
+
+
+async def _default_reconcile(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:
+    from .._reconcile import reconcile_sync_async  # noqa: PLC0415 - the query machinery loads on first doubt
+
+    return await reconcile_sync_async(client, out_order_no, body)
+
+
+async def _send(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:
+    from wechatpay_payscore.api.payscore import sync_service_order  # noqa: PLC0415
+
+    return await sync_service_order.asyncio_detailed(out_order_no, client=client, body=body)
+
+
+@attrs.define
+class BatchStats:
+    """Counters of one run, for the progress line and the summary."""
+
+    rows: int = 0
+    sends: int = 0
+    queries: int = 0
+    rate_limited: int = 0
+    withdrawn: int = 0
+    unfinished: list[str] = attrs.field(factory=list)
+    stopped: bool = False
+    aborted: bool = False
+    input_exhausted: bool = False  # every row of the input was read
+    fatal: str | None = None
+
+
+@attrs.frozen
+class _Work:
+    row: BatchRow
+    record: OrderRecord
+    prior: OrderRecord | None
+    marked: bool  # the producer recorded attempt `record.attempts` as SENDING: send it first, without a query
+
+
+@attrs.define
+class _Budget:
+    """Bounds per order per run: sends after a query proved "not applied", queries, waits (429, unreachable)."""
+
+    sends: int
+    queries: int
+    waits: int
+    last_error: str | None = None
+
+
+class BatchRunner:
+    """Settle every order of a stream of rows exactly once, through one client and one journal.
+
+    `client` is a ready client (`create_client(...)`), built without a retry policy: the runner decides every
+    re-send itself, after a query. `journal` is any `Journal` (`SqliteJournal(path)` by default in the command).
+    `concurrency` bounds the requests in flight; `rate` (requests per second, None: no ceiling) bounds syncs and
+    queries together. `dry_run` checks every row against the contract and the journal and sends nothing.
+    `chunk` rows of a plain iterable are read and checked at a time (one journal transaction for their first
+    attempts); use 1 for a source that may pause between rows (a pipe), so that no row waits for the next ones.
+    `reconcile` is the query step (default: `reconcile_sync_async`, bounded by the client's `ReconcilePolicy`).
+    """
+
+    def __init__(
+        self,
+        client: WechatPayClient,
+        journal: Journal,
+        *,
+        concurrency: int = 8,
+        rate: float | None = 50.0,
+        dry_run: bool = False,
+        max_sends: int = 3,
+        max_queries: int = 4,
+        max_waits: int = 20,
+        chunk: int = _CHUNK,
+        checker: RowChecker | None = None,
+        reconcile: Reconciler | None = None,
+        now: Callable[[], datetime.datetime] | None = None,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        self._client = client
+        self._journal = journal
+        self._concurrency = concurrency
+        self._rate = rate
+        self._dry_run = dry_run
+        self._max_sends = max_sends
+        self._max_queries = max_queries
+        self._max_waits = max_waits
+        self._chunk = max(1, chunk)
+        self._checker = checker
+        self._reconcile: Reconciler = reconcile or _default_reconcile
+        self._now = now
+        self.stats = BatchStats()
+        self.pacer: Pacer | None = None
+        self._stopping = False
+        self._tasks: list[asyncio.Task[None]] = []
+        self._durable: dict[str, asyncio.Future[None]] = {}  # the final write of each order a worker just settled
+        self._emitting: set[asyncio.Future[None]] = set()
+        self._failure: BaseException | None = None
+        self._reading = _Reading()
+
+    def _pacer(self) -> Pacer:
+        if self.pacer is None:  # pragma: no cover - run() sets it before any worker starts
+            raise RuntimeError("the runner is not running")
+        return self.pacer
+
+    # -- control -------------------------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Stop taking new orders; let the requests in flight end. Safe from a signal handler on the loop."""
+        self._stopping = True
+        self.stats.stopped = True
+        if self._reading.future is not None and self._tasks:
+            self._tasks[0].cancel()  # the reader waits for input: stop waiting (nothing of it was dispatched)
+
+    def abort(self) -> None:
+        """Stop at once: cancel the requests in flight (their attempts stay journaled as possibly sent)."""
+        self.stop()
+        self.stats.aborted = True
+        for task in self._tasks:
+            task.cancel()
+
+    # -- the run -------------------------------------------------------------------------------------------------
+
+    async def run(self, rows: Iterable[RowInput] | AsyncIterable[RowInput]) -> AsyncIterator[OrderResult]:
+        """Yield each order's result as it settles (and each invalid, duplicate or conflicting row's).
+
+        Orders left without an outcome by `stop()` / `abort()` are not yielded; `stats.unfinished` names them.
+        Raises `JournalError` if the journal cannot be written (after stopping the workers).
+        """
+        checker = self._checker or _default_checker(self._now)
+        self.pacer = Pacer(self._rate)
+        writer = JournalWriter(self._journal)
+        writer.start()
+        seen = SeenOrders()
+        results: asyncio.Queue[OrderResult | None] = asyncio.Queue()
+        work: asyncio.Queue[_Work | None] = asyncio.Queue(maxsize=self._concurrency)
+        producer = asyncio.create_task(
+            self._produce(rows=rows, checker=checker, seen=seen, writer=writer, work=work, results=results),
+            name="batch-reader",
+        )
+        workers = [
+            asyncio.create_task(self._work(writer, work, results), name=f"batch-worker-{n}")
+            for n in range(self._concurrency)
+        ]
+        self._tasks = [producer, *workers]
+        finisher = asyncio.create_task(self._finish(producer, workers, work, results))
+        failure: BaseException | None = None
+        try:
+            while True:
+                item = await results.get()
+                if item is None:
+                    break
+                yield item
+        finally:
+            if not finisher.done():
+                self.abort()
+            outcome = await asyncio.gather(finisher, return_exceptions=True)
+            await writer.close()
+            if self._reading.future is None or self._reading.future.done():
+                seen.close()
+            # else a thread still waits for input (standard input): its temporary table goes when the process ends
+            if isinstance(outcome[0], BaseException) and not isinstance(outcome[0], asyncio.CancelledError):
+                failure = outcome[0]
+        if failure is not None:
+            raise failure
+
+    async def _finish(
+        self,
+        producer: asyncio.Task[None],
+        workers: Sequence[asyncio.Task[None]],
+        work: asyncio.Queue[_Work | None],
+        results: asyncio.Queue[OrderResult | None],
+    ) -> None:
+        """When the producer ends, let the workers drain the queue and end; then end the results."""
+        failures: list[BaseException] = []
+        try:
+            done = await asyncio.gather(producer, return_exceptions=True)
+            failures += [item for item in done if isinstance(item, BaseException)]
+            if failures and not isinstance(failures[0], asyncio.CancelledError):
+                self.stop()  # the input failed: finish what is in flight, take nothing more
+            for _ in workers:
+                while not self.stats.aborted:
+                    try:
+                        work.put_nowait(None)
+                        break
+                    except asyncio.QueueFull:
+                        await asyncio.sleep(0.01)
+            ended = await asyncio.gather(*workers, return_exceptions=True)
+            failures += [item for item in ended if isinstance(item, BaseException)]
+            await asyncio.gather(*self._emitting, return_exceptions=True)  # the last results become durable
+            await asyncio.sleep(0)  # let their callbacks hand them out
+            if self._failure is not None:
+                failures.append(self._failure)
+        finally:
+            results.put_nowait(None)
+        real = [item for item in failures if not isinstance(item, asyncio.CancelledError)]
+        if real:
+            raise real[0]
+
+    # -- reading and checking ------------------------------------------------------------------------------------
+
+    async def _produce(
+        self,
+        *,
+        rows: Iterable[RowInput] | AsyncIterable[RowInput],
+        checker: RowChecker,
+        seen: SeenOrders,
+        writer: JournalWriter,
+        work: asyncio.Queue[_Work | None],
+        results: asyncio.Queue[OrderResult | None],
+    ) -> None:
+        async for chunk in _chunks(rows, checker, seen, self._reading, self._chunk):
+            if self._stopping:
+                return
+            while results.qsize() > _RESULTS_HIGH_WATER:
+                await asyncio.sleep(0.005)
+            self.stats.rows += len(chunk)
+            await self._dispatch(chunk, writer, work, results)
+        self.stats.input_exhausted = not self._stopping
+
+    async def _dispatch(
+        self,
+        chunk: Sequence[_Checked],
+        writer: JournalWriter,
+        work: asyncio.Queue[_Work | None],
+        results: asyncio.Queue[OrderResult | None],
+    ) -> None:
+        keys = [item.key for item in chunk if item.key is not None and item.duplicate_of is None]
+        records = await writer.get_many(keys) if keys else {}
+        changes: list[Change] = []
+        emit: list[OrderResult] = []
+        queue: list[_Work] = []
+        for item in chunk:
+            record = records.get(item.key) if item.key is not None else None
+            if item.duplicate_of is not None:
+                emit.append(_duplicate(item))
+            elif isinstance(item.checked, list):
+                result, change = self._invalid(item, record)
+                emit.append(result)
+                if change is not None:
+                    changes.append(change)
+            else:
+                self._classify(item.checked, record, changes, emit, queue)
+        if changes:
+            await writer.write(changes)  # durable before any of these orders' requests may leave
+        for result in emit:
+            results.put_nowait(result)
+        for index, next_work in enumerate(queue):
+            if self._stopping:
+                await self._withdraw(writer, queue[index:])
+                return
+            await work.put(next_work)
+
+    def _invalid(self, item: _Checked, record: OrderRecord | None) -> tuple[OrderResult, Change | None]:
+        problems = item.checked if isinstance(item.checked, list) else []
+        first = problems[0] if problems else None
+        result = OrderResult(
+            out_order_no=item.key or "",
+            outcome=Outcome.INVALID,
+            line=item.line,
+            code=first.field if first else None,
+            message="; ".join(problem.describe() for problem in problems) or None,
+            problems=tuple(problems),
+            finished_at=utc_now(),
+        )
+        if self._dry_run or item.key is None or (record is not None and record.outcome is not Outcome.INVALID):
+            # An order the journal holds in another state keeps it: a broken row cannot undo what was sent.
+            return result, None
+        fields = item.raw_fields or {}
+        new = OrderRecord(
+            out_order_no=item.key,
+            request={name: str(value) for name, value in fields.items() if isinstance(value, str)},
+            phase=Phase.FINAL,
+            outcome=Outcome.INVALID,
+            code=result.code,
+            message=result.message,
+            line=item.line,
+            finished_at=result.finished_at,
+        )
+        return result, (
+            new,
+            JournalEvent(out_order_no=item.key, kind=EventKind.INVALID, attempt=0, detail=result.message or ""),
+        )
+
+    def _classify(
+        self,
+        row: BatchRow,
+        record: OrderRecord | None,
+        changes: list[Change],
+        emit: list[OrderResult],
+        queue: list[_Work],
+    ) -> None:
+        if record is not None and record.outcome is not Outcome.INVALID:
+            differences = row.differences(record.request)
+            if differences:
+                emit.append(_conflict(row, record, differences))
+                return
+            if record.phase is Phase.FINAL and record.outcome is not Outcome.UNRESOLVED:
+                emit.append(_result(record, row, from_journal=True))
+                return
+        if self._dry_run:
+            in_doubt = record is not None and record.phase in (Phase.SENDING, Phase.IN_DOUBT, Phase.FINAL)
+            emit.append(
+                OrderResult(
+                    out_order_no=row.out_order_no,
+                    outcome=Outcome.NOT_SENT,
+                    line=row.line,
+                    paid_time=row.paid_time,
+                    attempts=record.attempts if record else 0,
+                    explanation="would be reconciled by a query first" if in_doubt else "would be sent",
+                )
+            )
+            return
+        if record is None or record.phase in (Phase.PENDING, Phase.RETRY) or record.outcome is Outcome.INVALID:
+            base = record if record is not None and record.outcome is not Outcome.INVALID else None
+            marked = OrderRecord(
+                out_order_no=row.out_order_no,
+                request=row.request_fields(),
+                phase=Phase.SENDING,
+                attempts=(base.attempts if base else 0) + 1,
+                lost_attempts=base.lost_attempts if base else 0,
+                request_ids=base.request_ids if base else (),
+                line=row.line,
+            )
+            changes.append((marked, _event(marked, EventKind.SEND, "first attempt of this run")))
+            queue.append(_Work(row=row, record=marked, prior=base, marked=True))
+        else:
+            # SENDING or IN_DOUBT (an earlier run ended without the answer), or UNRESOLVED: query first.
+            queue.append(_Work(row=row, record=record.evolve(line=row.line), prior=record, marked=False))
+
+    async def _withdraw(self, writer: JournalWriter, items: Sequence[_Work]) -> None:
+        """Orders journaled as about to be sent but never handed to the network: put them back as they were."""
+        changes: list[Change] = []
+        for item in items:
+            self.stats.unfinished.append(item.row.out_order_no)
+            if not item.marked:
+                continue
+            self.stats.withdrawn += 1
+            restored = item.prior or OrderRecord(
+                out_order_no=item.row.out_order_no, request=item.row.request_fields(), phase=Phase.PENDING
+            )
+            restored = restored.evolve()
+            changes.append((restored, _event(item.record, EventKind.UNSEND, "stopped before this attempt left")))
+        if changes:
+            await writer.write(changes)
+
+    # -- one order -----------------------------------------------------------------------------------------------
+
+    async def _work(
+        self, writer: JournalWriter, work: asyncio.Queue[_Work | None], results: asyncio.Queue[OrderResult | None]
+    ) -> None:
+        while True:
+            item = await work.get()
+            if item is None:
+                return
+            if self._stopping:
+                await self._withdraw(writer, [item])
+                continue
+            try:
+                result = await self._settle(writer, item)
+            except Exception as exc:  # noqa: BLE001 - the journal failed: nothing may be sent without it
+                self._failure = self._failure or exc
+                self.abort()
+                return
+            durable = self._durable.pop(item.row.out_order_no, None)
+            if result is None:
+                continue
+            if durable is None or durable.done():
+                self._emit(result, durable, results=results)
+            else:
+                self._emitting.add(durable)
+                durable.add_done_callback(functools.partial(self._emit, result, results=results))
+
+    def _emit(
+        self, result: OrderResult, durable: asyncio.Future[None] | None, *, results: asyncio.Queue[OrderResult | None]
+    ) -> None:
+        """Hand out a result once its outcome is durable; a journal that cannot be written stops the batch."""
+        if durable is not None:
+            self._emitting.discard(durable)
+            failure = durable.exception() if not durable.cancelled() else None
+            if failure is not None:
+                self._failure = self._failure or failure
+                self.abort()
+                return
+        results.put_nowait(result)
+
+    async def _settle(self, writer: JournalWriter, item: _Work) -> OrderResult | None:
+        row, record = item.row, item.record
+        body = row.body()
+        budget = _Budget(sends=self._max_sends, queries=self._max_queries, waits=self._max_waits)
+        if item.marked:
+            budget.sends -= 1
+            record = await self._send(writer, row, body, record, budget)
+        elif record.phase is Phase.SENDING:
+            # The earlier run recorded this attempt as leaving and ended before its answer was recorded.
+            record = record.evolve(phase=Phase.IN_DOUBT, lost_attempts=record.lost_attempts + 1)
+            await writer.write([(record, _event(record, EventKind.ANSWER, "no answer recorded before the run ended"))])
+        elif record.phase is Phase.FINAL:  # UNRESOLVED: look again, by a query
+            record = record.evolve(phase=Phase.IN_DOUBT, outcome=None, finished_at=None)
+        while record.phase is not Phase.FINAL:
+            if self._stopping:
+                self.stats.unfinished.append(row.out_order_no)
+                return None
+            if record.phase is Phase.IN_DOUBT:
+                record = await self._query(writer, row, body, record, budget)
+            elif record.phase in (Phase.RETRY, Phase.PENDING):
+                if budget.sends <= 0:
+                    record = await self._final(
+                        writer,
+                        record,
+                        Outcome.UNRESOLVED,
+                        code="NOT_APPLIED",
+                        message=f"not applied after {self._max_sends} sends in this run; run the batch again",
+                    )
+                    break
+                budget.sends -= 1
+                record = record.evolve(phase=Phase.SENDING, attempts=record.attempts + 1)
+                await writer.write([(record, _event(record, EventKind.SEND, "sent again: proven not applied"))])
+                record = await self._send(writer, row, body, record, budget)
+            else:  # pragma: no cover - SENDING is always followed by its answer
+                raise AssertionError(f"unexpected phase {record.phase}")
+        return _result(record, row)
+
+    async def _send(
+        self, writer: JournalWriter, row: BatchRow, body: SyncServiceOrderRequest, record: OrderRecord, budget: _Budget
+    ) -> OrderRecord:
+        """Send attempt `record.attempts` (already journaled as SENDING) and journal what its answer means."""
+        pacer = self._pacer()
+        while True:
+            await pacer.acquire()
+            self.stats.sends += 1
+            try:
+                response = await _send(self._client, row.out_order_no, body)
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                raise  # the journal says SENDING: the next run reconciles this order first
+            except BaseException as exc:  # noqa: BLE001 - every failure is classified; nothing is lost
+                answer = _answer_of(exc)
+            else:
+                answer = _Answer("synced", request_id=response.headers.get("Request-ID"))
+            if answer.kind != "rate_limited":
+                pacer.succeeded()
+            request_ids = record.with_request_id(answer.request_id)
+            if answer.kind == "synced":
+                return await self._final(writer, record, Outcome.SYNCED, request_ids=request_ids, detail="204")
+            if answer.kind in ("rate_limited", "not_sent"):
+                self.stats.rate_limited += answer.kind == "rate_limited"
+                pause = pacer.rate_limited(answer.retry_after)
+                budget.waits -= 1
+                if budget.waits < 0:
+                    return await self._final(
+                        writer,
+                        record,
+                        Outcome.UNRESOLVED,
+                        code=answer.code,
+                        message=f"{answer.message}; still so after {self._max_waits} waits: run the batch again",
+                        request_ids=request_ids,
+                    )
+                # Proven not applied (WeChat Pay's signed 429, or nothing sent): the same order may go again.
+                record = record.evolve(phase=Phase.RETRY, request_ids=request_ids)
+                said = f"{answer.kind}: {answer.message}; batch paused {pause:.1f}s"
+                changes: list[Change] = [(record, _event(record, EventKind.ANSWER, said, answer.request_id))]
+                if self._stopping:
+                    await writer.write(changes)
+                    return record  # left as RETRY: the next run sends it without a query
+                retry = record.evolve(phase=Phase.SENDING, attempts=record.attempts + 1)
+                changes.append((retry, _event(retry, EventKind.SEND, f"sent again after {answer.kind}")))
+                await writer.write(changes)
+                record = retry
+                continue
+            if answer.kind in ("refused", "invalid"):
+                outcome = Outcome.REFUSED if answer.kind == "refused" else Outcome.INVALID
+                return await self._final(
+                    writer, record, outcome, code=answer.code, message=answer.message, request_ids=request_ids
+                )
+            if answer.kind == "signature_rejected":
+                self.stats.fatal = f"WeChat Pay rejected the signature ({answer.message}): fix the keys; stopping"
+                self.stop()
+                return await self._final(
+                    writer,
+                    record,
+                    Outcome.UNRESOLVED,
+                    code=answer.code,
+                    message="401 SIGN_ERROR: the merchant keys or serial are wrong; fix them and run again",
+                    request_ids=request_ids,
+                )
+            # lost / order_done: only a query can tell what happened.
+            lost = record.lost_attempts + (answer.kind == "lost")
+            record = record.evolve(phase=Phase.IN_DOUBT, lost_attempts=lost, request_ids=request_ids)
+            await writer.write(
+                [(record, _event(record, EventKind.ANSWER, f"{answer.kind}: {answer.message}", answer.request_id))]
+            )
+            return record
+
+    async def _query(
+        self, writer: JournalWriter, row: BatchRow, body: SyncServiceOrderRequest, record: OrderRecord, budget: _Budget
+    ) -> OrderRecord:
+        """Reconcile an order in doubt with one query, journaled before it leaves; return the record it leads to."""
+        pacer = self._pacer()
+        if budget.queries <= 0:
+            return await self._final(
+                writer,
+                record,
+                Outcome.UNRESOLVED,
+                code="QUERY_FAILED",
+                message=f"{self._max_queries} queries could not establish the outcome"
+                + (f" (last: {budget.last_error})" if budget.last_error else "")
+                + "; run the batch again: it queries before sending",
+            )
+        budget.queries -= 1
+        await pacer.acquire()
+        await writer.write([(record, _event(record, EventKind.QUERY, "reconciling query"))])
+        self.stats.queries += 1
+        try:
+            reconciliation = await self._reconcile(self._client, row.out_order_no, body)
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a failed query leaves the order in doubt, never guessed
+            limited = _rate_limited_in(exc)
+            if limited is not None:
+                self.stats.rate_limited += 1
+                pacer.rate_limited(limited.retry_after)
+                budget.queries += 1  # a 429 is no failed attempt to establish the outcome
+                budget.waits -= 1
+                if budget.waits < 0:
+                    budget.queries = 0
+            budget.last_error = _one_line(exc)
+            await writer.write([(record, _event(record, EventKind.VERDICT, f"query failed: {budget.last_error}"))])
+            return record
+        pacer.succeeded()
+        verdict = str(reconciliation.verdict)
+        request_ids = record.with_request_id(reconciliation.request_id)
+        detail = f"{verdict}: {reconciliation.explanation}"
+        if verdict == "not_applied":
+            record = record.evolve(phase=Phase.RETRY, request_ids=request_ids)
+            await writer.write([(record, _event(record, EventKind.VERDICT, detail, reconciliation.request_id))])
+            return record
+        outcome, code = _VERDICTS.get(verdict, (Outcome.UNRESOLVED, "UNKNOWN_VERDICT"))
+        if outcome is Outcome.SYNCED_BY_EARLIER_ATTEMPT and record.lost_attempts == 0:
+            # DONE with an MCH detail for our paid_time, but no attempt of this journal was lost: someone else (a
+            # `sync` by hand, another journal) synced it with the same data.
+            outcome, code = Outcome.ALREADY_DONE_OTHERWISE, "ORDER_DONE"
+        return await self._final(
+            writer,
+            record,
+            outcome,
+            code=code,
+            message=reconciliation.explanation,
+            request_ids=request_ids,
+            detail=detail,
+            verdict=True,
+        )
+
+    async def _final(
+        self,
+        writer: JournalWriter,
+        record: OrderRecord,
+        outcome: Outcome,
+        *,
+        code: str | None = None,
+        message: str | None = None,
+        request_ids: tuple[str, ...] | None = None,
+        detail: str | None = None,
+        verdict: bool = False,
+    ) -> OrderRecord:
+        now = utc_now()
+        final = record.evolve(
+            phase=Phase.FINAL,
+            outcome=outcome,
+            code=code,
+            message=message,
+            request_ids=record.request_ids if request_ids is None else request_ids,
+            finished_at=now,
+        )
+        text = f"{outcome}" + (f" {code}" if code else "") + (f": {message}" if message else "")
+        request_id = final.request_ids[-1] if final.request_ids else None
+        changes: list[Change] = []
+        if verdict:
+            changes.append((final, _event(final, EventKind.VERDICT, detail or text, request_id)))
+        elif detail is not None:
+            text += f" (answer: {detail})"  # the answer and the outcome it makes, in one event
+        changes.append((final, _event(final, EventKind.OUTCOME, text, request_id)))
+        # Not awaited here: the worker may start its next order (already journaled as SENDING) while this commits;
+        # the result is handed out only once it is durable (`_work`), so the answer is recorded before that step.
+        self._durable[final.out_order_no] = writer.submit(changes)
+        return final
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------------
+
+_VERDICTS: dict[str, tuple[Outcome, str | None]] = {
+    "synced_by_this_request": (Outcome.SYNCED_BY_EARLIER_ATTEMPT, None),
+    "done_otherwise": (Outcome.ALREADY_DONE_OTHERWISE, "ORDER_DONE"),
+    "cancelled": (Outcome.REFUSED, "ORDER_CANCELED"),
+    "expired": (Outcome.REFUSED, "ORDER_EXPIRED"),
+    "not_found": (Outcome.REFUSED, "ORDER_NOT_EXIST"),
+}
+
+
+@attrs.frozen
+class _Checked:
+    line: int
+    key: str | None  # the row's out_order_no, when it has a usable one
+    checked: BatchRow | list[RowProblem]
+    raw_fields: Mapping[str, Any] | None
+    duplicate_of: int | None = None
+
+
+@attrs.frozen
+class _Answer:
+    kind: str  # synced | order_done | rate_limited | not_sent | lost | refused | invalid | signature_rejected
+    code: str | None = None
+    message: str | None = None
+    request_id: str | None = None
+    retry_after: float | None = None
+
+
+def _answer_of(exc: BaseException) -> _Answer:  # noqa: PLR0911 - one return per kind of answer, in order
+    """What a failed sync means for the batch (the client's exception family and predicates decide)."""
+    text = _one_line(exc)
+    request_id = getattr(exc, "request_id", None)
+    if isinstance(exc, RequestValidationError):
+        return _Answer("invalid", exc.field, text)
+    if isinstance(exc, OrderAlreadyDoneError):
+        return _Answer("order_done", exc.code, text, request_id)
+    if isinstance(exc, RateLimitedError) and not getattr(exc, "outcome_unknown", False):
+        return _Answer("rate_limited", exc.code, text, request_id, exc.retry_after)
+    if isinstance(exc, SignatureRejectedError) and exc.verified:
+        return _Answer("signature_rejected", exc.code, text, request_id)
+    if isinstance(exc, APIConnectionError):
+        return _Answer("not_sent", "UNREACHABLE", text)
+    if isinstance(exc, WechatPayAPIError) and exc.verified and not getattr(exc, "outcome_unknown", True):
+        return _Answer("refused", exc.code or str(exc.status_code), exc.message or text, request_id)
+    # OutcomeUnknownError, a 5xx, an unsigned or undeclared answer, anything unexpected: the request may have
+    # been applied, so only a query may tell.
+    if isinstance(exc, OutcomeUnknownError | WechatPayError):
+        return _Answer("lost", getattr(exc, "code", None), text, request_id)
+    return _Answer("lost", type(exc).__name__, text, request_id)
+
+
+def _rate_limited_in(exc: BaseException) -> RateLimitedError | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, RateLimitedError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _event(record: OrderRecord, kind: EventKind, detail: str, request_id: str | None = None) -> JournalEvent:
+    return JournalEvent(
+        out_order_no=record.out_order_no, kind=kind, attempt=record.attempts, detail=detail, request_id=request_id
+    )
+
+
+def _result(record: OrderRecord, row: BatchRow, *, from_journal: bool = False) -> OrderResult:
+    return OrderResult(
+        out_order_no=record.out_order_no,
+        outcome=record.outcome or Outcome.UNRESOLVED,
+        line=row.line,
+        code=record.code,
+        message=record.message,
+        request_ids=record.request_ids,
+        attempts=record.attempts,
+        paid_time=record.request.get("paid_time"),
+        finished_at=record.finished_at,
+        from_journal=from_journal,
+    )
+
+
+def _duplicate(item: _Checked) -> OrderResult:
+    problem = RowProblem(
+        item.line,
+        "out_order_no",
+        item.key,
+        "unique in one input",
+        f"the same order as line {item.duplicate_of}; reported, not sent twice",
+    )
+    return OrderResult(
+        out_order_no=item.key or "",
+        outcome=Outcome.INVALID,
+        line=item.line,
+        code="DUPLICATE",
+        message=problem.describe(),
+        problems=(problem,),
+        duplicate_of=item.duplicate_of,
+        finished_at=utc_now(),
+    )
+
+
+def _conflict(row: BatchRow, record: OrderRecord, problems: Sequence[RowProblem]) -> OrderResult:
+    return OrderResult(
+        out_order_no=row.out_order_no,
+        outcome=Outcome.INVALID,
+        line=row.line,
+        code="CONFLICT",
+        message="; ".join(problem.describe() for problem in problems)
+        + f" (the journal holds {record.outcome or record.phase} for this order)",
+        problems=tuple(problems),
+        attempts=record.attempts,
+        paid_time=row.paid_time,
+        conflict=True,
+        finished_at=utc_now(),
+    )
+
+
+def _default_checker(now: Callable[[], datetime.datetime] | None) -> RowChecker:
+    from .._contract import load_contract  # noqa: PLC0415
+    from .._validation import RequestValidator  # noqa: PLC0415
+
+    return RowChecker(RequestValidator(load_contract()), now=now() if now else None)
+
+
+def _key_of(fields: Mapping[str, Any] | None) -> str | None:
+    value = fields.get("out_order_no") if fields else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _check_chunk(raws: Sequence[RawRow], checker: RowChecker, seen: SeenOrders) -> list[_Checked]:
+    checked = [checker.check(raw) for raw in raws]
+    keys = [
+        row.out_order_no if isinstance(row, BatchRow) else _key_of(raw.fields)
+        for raw, row in zip(raws, checked, strict=True)
+    ]
+    firsts = iter(seen.first_lines([(key, raw.line) for key, raw in zip(keys, raws, strict=True) if key is not None]))
+    items = []
+    for raw, row, key in zip(raws, checked, keys, strict=True):
+        first = next(firsts) if key is not None else None
+        items.append(_Checked(raw.line, key, row, raw.fields, duplicate_of=first))
+    return items
+
+
+def _as_raw(item: RowInput, line: int) -> RawRow:
+    if isinstance(item, RawRow):
+        return item
+    return RawRow(line, dict(item))
+
+
+@attrs.define
+class _Reading:
+    """The chunk being read off the event loop, if any."""
+
+    future: asyncio.Future[list[_Checked]] | None = None
+
+
+async def _chunks(
+    rows: Iterable[RowInput] | AsyncIterable[RowInput],
+    checker: RowChecker,
+    seen: SeenOrders,
+    reading: _Reading,
+    size: int,
+) -> AsyncIterator[list[_Checked]]:
+    """Rows checked in chunks: a plain iterable is read and checked off the event loop (a file, standard input);
+    an async iterable (a service's queue) row by row, as its rows come."""
+    counter = itertools.count(1)
+    if isinstance(rows, AsyncIterable):
+        async for item in rows:
+            yield _check_chunk([_as_raw(item, next(counter))], checker, seen)
+        return
+    iterator: Iterator[RowInput] = iter(rows)
+
+    def take() -> list[_Checked]:
+        raws = [_as_raw(item, next(counter)) for item in itertools.islice(iterator, size)]
+        return _check_chunk(raws, checker, seen)
+
+    loop = asyncio.get_running_loop()
+    while True:
+        reading.future = loop.run_in_executor(None, take)
+        # Shielded: a stop cancels this wait (standard input may block for ever), never the thread mid-chunk.
+        chunk = await asyncio.shield(reading.future)
+        reading.future = None
+        if not chunk:
+            return
+        yield chunk
