@@ -18,8 +18,10 @@ Pytest fixtures: the `wechatpay_pytest` plugin, installed with the `emulator` ex
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._config import DEFAULT_BODY_LIMIT, TIMESTAMP_TOLERANCE, EmulatorConfig
-from ._emulator import Emulator
 from ._errors import (
     ConfigError,
     ConnectionDropped,
@@ -33,7 +35,23 @@ from ._errors import (
 from ._faults import Fault, FaultKind, InjectedFault
 from ._log import DEFAULT_REQUEST_LOG_CAPACITY, LOGGED_BODY_LIMIT, RequestLogEntry
 from ._orders import Collection, CollectionDetail, Order
-from ._validation import paid_time_is_valid
+
+if TYPE_CHECKING:
+    from ._emulator import Emulator
+    from ._validation import paid_time_is_valid
+
+# Loaded on first use: they need the `emulator` extra (Starlette, uvicorn, openapi-core), which the rest of the
+# package (orders, faults, configuration, demo keys) does not, so `wechatpay-emulator` can say what is missing.
+_LAZY = {"Emulator": "._emulator", "paid_time_is_valid": "._validation"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_BODY_LIMIT",

@@ -13,13 +13,11 @@ from collections.abc import Sequence
 
 from . import demo
 from ._config import DEFAULT_BODY_LIMIT, EmulatorConfig
-from ._emulator import Emulator
 from ._errors import EmulatorError
 from ._keys import read_pem_file
 from ._log import DEFAULT_REQUEST_LOG_CAPACITY
 from ._orders import Order
 from ._seeding import read_orders_file
-from ._server import base_url, bind, run
 
 __all__ = ["main"]
 
@@ -30,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         description="A local stand-in for WeChat Pay's Pay Score sync and query API. Without key options it uses the "
         "built-in TEST-ONLY demo keys (public! never use them for anything real).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 (default) picks a free one")
     parser.add_argument("--mchid", help="the merchant id (mchid) the emulator knows")
@@ -61,6 +60,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, help="request body cap in bytes")
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser
+
+
+def _version() -> str:
+    from importlib import metadata  # noqa: PLC0415 - only to answer --version
+
+    try:
+        return metadata.version("wechatpay-payscore")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a bare source tree
+        return "0"
+
+
+INSTALL_HINT = (
+    "wechatpay-emulator needs the emulator extra (Starlette, uvicorn, openapi-core): "
+    "pip install 'wechatpay-payscore[emulator]'"
+)
 
 
 def _read_orders(path: str) -> tuple[Order, ...]:
@@ -121,6 +135,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the emulator until interrupted; 0 on a clean stop, 2 on bad options."""
     parser = _parser()
     args = parser.parse_args(argv)
+    try:
+        # The server's own libraries come with the `emulator` extra: without it, say how to get them.
+        from ._emulator import Emulator  # noqa: PLC0415
+        from ._server import base_url, bind, run  # noqa: PLC0415
+    except ImportError as exc:
+        print(f"{INSTALL_HINT} ({exc.name or exc} is missing)", file=sys.stderr)
+        return 2
     try:
         config = _config(args)
         emulator = Emulator(config)

@@ -70,9 +70,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def _require(module: str) -> Any:
     """Import a module of the `emulator` extra or of the client, or fail the test saying what to install."""
     try:
-        return importlib.import_module(module)
+        loaded = importlib.import_module(module)
+        # The emulator's server is loaded on first use (it needs the extra's packages): load it here, in the try.
+        getattr(loaded, "Emulator", None)
     except ImportError as exc:
         pytest.fail(f"the wechatpay fixtures need the emulator extra ({exc}): {EXTRA_HINT}", pytrace=False)
+    return loaded
 
 
 @pytest.fixture(scope="session")

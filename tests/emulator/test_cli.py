@@ -141,3 +141,37 @@ def test_config_json_has_the_printed_lines_keys_and_values(
     extra = set(served) - set(info)
     assert extra == {"wechatpay_public_key_pem", "platform_certificate_pem", "demo_merchant_private_key_path"}
     assert "PRIVATE KEY" not in json.dumps(served)
+
+
+BLOCK_EXTRA = """
+import builtins, sys
+real = builtins.__import__
+def block(name, *args, **kwargs):
+    if name.split(".")[0] in ("starlette", "uvicorn", "openapi_core"):
+        raise ImportError(f"No module named {name!r}", name=name)
+    return real(name, *args, **kwargs)
+builtins.__import__ = block
+from wechatpay_emulator.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_without_the_extra_the_command_says_how_to_install_it() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCK_EXTRA], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 2
+    assert "pip install 'wechatpay-payscore[emulator]'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "wechatpay_emulator", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("wechatpay-emulator ")
