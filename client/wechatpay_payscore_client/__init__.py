@@ -14,6 +14,9 @@ generated code is never edited (it is rebuilt from `openapi/` by `make generate`
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from wechatpay_auth import ConfigurationError, ResponseVerificationError, WechatPayError
 
 from ._contract import Contract, Operation, load_contract, paid_time_is_valid
@@ -51,13 +54,39 @@ from ._factory import (
     user_agent,
 )
 from ._network import DEFAULT_MAX_RESPONSE_BYTES
-from ._options import MerchantOptions, Secret
-from ._outcome import MAX_RETRY_AFTER
 from ._paid_time import paid_time_not_in_future
-from ._reconcile import Reconciliation, SyncVerdict, reconcile_sync, reconcile_sync_async
 from ._retry import NO_RETRY, ReconcilePolicy, RetryPolicy
-from ._settings import ENV_PREFIX, ClientSettings
 from ._urls import check_base_url, check_headers
+
+if TYPE_CHECKING:
+    from ._options import MerchantOptions, Secret
+    from ._outcome import MAX_RETRY_AFTER
+    from ._reconcile import Reconciliation, SyncVerdict, reconcile_sync, reconcile_sync_async
+    from ._settings import ENV_PREFIX, ClientSettings
+
+# Loaded on first use, so that importing the package stays cheap: settings and reconciliation are not every
+# program's.
+_LAZY = {
+    "MerchantOptions": "._options",
+    "Secret": "._options",
+    "MAX_RETRY_AFTER": "._outcome",
+    "Reconciliation": "._reconcile",
+    "SyncVerdict": "._reconcile",
+    "reconcile_sync": "._reconcile",
+    "reconcile_sync_async": "._reconcile",
+    "ENV_PREFIX": "._settings",
+    "ClientSettings": "._settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BACKUP_BASE_URL",
@@ -113,3 +142,7 @@ __all__ = [
     "reconcile_sync_async",
     "user_agent",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

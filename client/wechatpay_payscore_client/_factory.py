@@ -87,11 +87,21 @@ if TYPE_CHECKING:
     from ._pipeline import Pipeline
 
 
-def _no_cookies() -> httpx.Cookies:
-    # WeChat Pay's API sets no cookies; a forged answer's Set-Cookie must never ride along on the next call.
-    from http.cookiejar import CookieJar, DefaultCookiePolicy  # noqa: PLC0415 - once per httpx client
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing and sends nothing.
 
-    return httpx.Cookies(CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
+    WeChat Pay's API sets no cookies, and a forged answer's `Set-Cookie` must never ride along on the next call;
+    skipping httpx's per-answer cookie extraction (a urllib request built for every answer) also saves time.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+    def set_cookie_header(self, request: httpx.Request) -> None:
+        return None
+
+    def set(self, name: str, value: str, domain: str = "", path: str = "/") -> None:
+        return None
 
 
 def _refused_argument(error: Exception, method: str = "?", path: str = "?") -> RequestValidationError:
@@ -122,13 +132,21 @@ def _build_or_refuse(build: Callable[..., httpx.Request], *args: Any, **kwargs: 
 
 
 class _HTTPClient(httpx.Client):
-    """httpx.Client whose requests that cannot be encoded are refused as `RequestValidationError`."""
+    """httpx.Client whose requests that cannot be encoded are refused as `RequestValidationError`; no cookies."""
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._cookies = _NoCookies()
 
     def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
         return _build_or_refuse(super().build_request, *args, **kwargs)
 
 
 class _AsyncHTTPClient(httpx.AsyncClient):
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._cookies = _NoCookies()
+
     def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
         return _build_or_refuse(super().build_request, *args, **kwargs)
 
@@ -209,7 +227,6 @@ class WechatPayClient(Client):
             "headers": self._headers,
             "timeout": self._timeout,
             "follow_redirects": False,
-            "cookies": _no_cookies(),
             "trust_env": False,
         }
 

@@ -13,6 +13,7 @@ import time
 __all__ = [
     "BEIJING",
     "DEFAULT_CLOCK_TOLERANCE_S",
+    "latest_paid_time",
     "paid_time_moment",
     "paid_time_not_in_future",
     "parse_paid_time",
@@ -69,6 +70,16 @@ def paid_time_moment(value: str) -> datetime.datetime | None:
         )
     except ValueError:
         return None
+
+
+def latest_paid_time(now: float, tolerance_s: float = DEFAULT_CLOCK_TOLERANCE_S) -> str:
+    """The latest `paid_time` a sync at `now` (Unix seconds) accepts, as `yyyyMMddHHmmss` Beijing time.
+
+    Both are fixed-width digit strings in the same zone, so comparing them as strings compares the instants; a
+    `yyyyMMdd` value stands for 00:00:00 and compares as `yyyyMMdd000000`.
+    """
+    moment = datetime.datetime.fromtimestamp(int(now + tolerance_s), tz=BEIJING)
+    return moment.strftime("%Y%m%d%H%M%S")
 
 
 def paid_time_not_in_future(

@@ -47,7 +47,7 @@ from ._errors import (
 from ._memory import OrderMemory
 from ._network import AnswerRefused, attempt_deadline, read_answer, read_answer_async
 from ._outcome import Facts, History, Meaning, meaning, parse_retry_after, retry_delay
-from ._paid_time import DEFAULT_CLOCK_TOLERANCE_S, paid_time_not_in_future
+from ._paid_time import DEFAULT_CLOCK_TOLERANCE_S, latest_paid_time
 from ._reconcile import QUERY_PATH, Reconciliation, SyncVerdict, UnknownStateError, judge, mismatch, summarize
 from ._retry import ReconcilePolicy, RetryPolicy
 from ._validation import RequestValidator
@@ -112,6 +112,7 @@ class CallRecord:
     attempts: list[Attempt] = attrs.field(factory=list)
     # Attempts before this index were settled by a verified query (it proved them not applied).
     settled_until: int = 0
+    unknown_since_settled: int = 0
     begun: bool = False  # counted in flight in the client's memory
     known: bool = False  # the call's end leaves no doubt about what it did
     final: bool = False  # the call's end shows the order settled (DONE)
@@ -119,7 +120,17 @@ class CallRecord:
     @property
     def in_doubt(self) -> bool:
         """An attempt of this call was sent and what it did is unknown."""
-        return any(attempt.outcome == "unknown" for attempt in self.attempts[self.settled_until :])
+        return self.unknown_since_settled > 0
+
+    def add(self, attempt: Attempt) -> None:
+        self.attempts.append(attempt)
+        if attempt.outcome == "unknown":
+            self.unknown_since_settled += 1
+
+    def settle_attempts(self) -> None:
+        """A verified query proved every attempt so far not applied."""
+        self.settled_until = len(self.attempts)
+        self.unknown_since_settled = 0
 
     def history(self) -> History:
         return History(earlier_in_doubt=self.in_doubt, remembered=self.remembered, changes_state=self.order is not None)
@@ -150,6 +161,8 @@ class Pipeline:
     sleep: Callable[[float], None] = time.sleep
     async_sleep: Callable[[float], Awaitable[None]] | None = None
     paid_time_tolerance: float = DEFAULT_CLOCK_TOLERANCE_S
+    # (whole second, latest paid_time accepted then): the cache of `_latest_paid_time`.
+    _paid_time_limit: list[Any] = attrs.field(factory=lambda: [None, ""], repr=False, eq=False, alias="paid_time_limit")
 
     # -- 1. validate ---------------------------------------------------------------------------------------------
 
@@ -157,14 +170,23 @@ class Pipeline:
         """The contract's rules, and framing that is the client's alone; raises `RequestValidationError`."""
         _own_framing(request)
         raw_target = request.url.raw_path.decode("ascii")
-        operation = self.validator.validate(request.method, raw_target, request.content)
+        operation, body = self.validator.validate_parsed(request.method, raw_target, request.content)
         if operation.operation_id == SYNC_OPERATION:
-            self._check_paid_time(request, raw_target)
+            self._check_paid_time(request, raw_target, body["detail"]["paid_time"])
         return operation
 
-    def _check_paid_time(self, request: httpx.Request, raw_target: str) -> None:
-        paid_time = _json(request.content).get("detail", {}).get("paid_time", "")
-        if not paid_time_not_in_future(paid_time, now=self.clock(), tolerance_s=self.paid_time_tolerance):
+    def _latest_paid_time(self) -> str:
+        # Recomputed once a second: the rule is checked on every sync, and formatting a date costs more than it.
+        second = int(self.clock())
+        cached_second, latest = self._paid_time_limit[0], str(self._paid_time_limit[1])
+        if cached_second != second:
+            latest = latest_paid_time(second, self.paid_time_tolerance)
+            self._paid_time_limit[:] = [second, latest]
+        return latest
+
+    def _check_paid_time(self, request: httpx.Request, raw_target: str, paid_time: str) -> None:
+        """Protocol rule (documented): a payment cannot be later than its sync, beyond the clock tolerance."""
+        if (paid_time if len(paid_time) == 14 else paid_time + "000000") > self._latest_paid_time():
             problem = ValidationProblem(
                 location="body",
                 field="/detail/paid_time",
@@ -286,7 +308,7 @@ class Pipeline:
             result = yield send
             response, facts, cause, reason = self._facts(operation, send, result)
             verdict = meaning(facts, record.history())
-            record.attempts.append(self._attempt(record, request, facts, response, reason))
+            record.add(self._attempt(record, request, facts, response, reason))
             record.known = not verdict.in_doubt and not verdict.outcome_unknown and not record.in_doubt
             record.final = verdict.success or verdict.already_done
             if verdict.success or (
@@ -343,10 +365,16 @@ class Pipeline:
             note = "bytes arrived past the end of the answer; its connection was dropped, never reused"
         return result.response, facts, verification_error, note
 
-    @staticmethod
     def _attempt(
-        record: CallRecord, request: httpx.Request, facts: Facts, response: httpx.Response | None, reason: str | None
+        self,
+        record: CallRecord,
+        request: httpx.Request,
+        facts: Facts,
+        response: httpx.Response | None,
+        reason: str | None,
     ) -> Attempt:
+        # The URL is recorded where it can change (a backup host) or where nothing came back, sparing a str() per call.
+        backup = self.backup_base_url is not None
         if facts.kind == "not_sent":
             outcome: Literal["not_sent", "answered", "unknown"] = "not_sent"
         elif facts.kind == "signed" and (facts.success or (facts.status or 0) < 500):
@@ -358,7 +386,7 @@ class Pipeline:
             outcome=outcome,
             status_code=response.status_code if response is not None else None,
             error=reason if response is None else None,
-            url=str(request.url),
+            url=str(request.url) if response is None or backup else None,
             request_id=response.headers.get("Request-ID") if response is not None else None,
         )
 
@@ -472,7 +500,7 @@ class Pipeline:
         if result.verdict is SyncVerdict.NOT_APPLIED:
             if verdict.already_done:
                 return doubt
-            record.settled_until = len(record.attempts)
+            record.settle_attempts()
             record.known = True
             return None
         record.known = True

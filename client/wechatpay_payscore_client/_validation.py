@@ -77,6 +77,10 @@ class RequestValidator:
 
         `raw_target` is the path and query exactly as they will be sent (percent-encoded).
         """
+        return self.validate_parsed(method, raw_target, body)[0]
+
+    def validate_parsed(self, method: str, raw_target: str, body: bytes) -> tuple[Operation, Any]:
+        """`validate`, also returning the parsed JSON body (None without one), for rules beyond the schema."""
         raw_path, _, query = raw_target.partition("?")
         path = raw_path
         if self._base_path and path.startswith(self._base_path + "/"):
@@ -87,10 +91,11 @@ class RequestValidator:
         operation, raw_values = matched
         problems = self._check_path(operation, raw_values)
         problems += self._check_query(operation, query)
-        problems += self._check_body(operation, body)
+        body_problems, instance = self._check_body(operation, body)
+        problems += body_problems
         if problems:
             raise RequestValidationError(problems, method=method, path=raw_target)
-        return operation
+        return operation, instance
 
     def _unknown_path(self, method: str, path: str) -> ValidationProblem:
         for operation in self._contract.operations:
@@ -166,20 +171,22 @@ class RequestValidator:
         return problems
 
     @staticmethod
-    def _check_body(operation: Operation, body: bytes) -> list[ValidationProblem]:
+    def _check_body(operation: Operation, body: bytes) -> tuple[list[ValidationProblem], Any]:
         if operation.body_validator is None:
             if body:
-                return [ValidationProblem("body", "/", _text(body), "no request body", "this operation takes no body")]
-            return []
+                no_body = ValidationProblem("body", "/", _text(body), "no request body", "this operation takes no body")
+                return [no_body], None
+            return [], None
         if not body:
             if operation.body_required:
-                return [ValidationProblem("body", "/", None, "requestBody required", "the JSON body is missing")]
-            return []
+                missing = ValidationProblem("body", "/", None, "requestBody required", "the JSON body is missing")
+                return [missing], None
+            return [], None
         try:
             instance = json.loads(body)
-        except ValueError as exc:
-            return [ValidationProblem("body", "/", _text(body), "application/json", f"not JSON: {exc}")]
-        return _problems(operation.body_validator, instance, location="body", field="")
+        except (ValueError, RecursionError) as exc:
+            return [ValidationProblem("body", "/", _text(body), "application/json", f"not JSON: {exc}")], None
+        return _problems(operation.body_validator, instance, location="body", field=""), instance
 
 
 def _check_parameter(parameter: Parameter, value: str) -> list[ValidationProblem]:
