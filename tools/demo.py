@@ -57,6 +57,28 @@ def _signed_by(response: httpx.Response | None) -> str | None:
     return verification.serial if verification is not None and verification.verified else None
 
 
+def _client(demo: Any, base_url: str, **options: Any) -> Any:
+    """A ready client on the emulator's TEST-ONLY demo merchant."""
+    return create_client(
+        mchid=demo.DEMO_MCHID,
+        serial_no=demo.DEMO_MERCHANT_SERIAL,
+        private_key=demo.demo_merchant_private_key_path(),
+        wechatpay_public_keys={demo.DEMO_WECHATPAY_PUBLIC_KEY_ID: demo.demo_wechatpay_public_key_path()},
+        base_url=base_url,
+        **options,
+    )
+
+
+def _body(demo: Any) -> SyncServiceOrderRequest:
+    """The sync of the demo order, paid at the documented example time."""
+    return SyncServiceOrderRequest(
+        service_id=demo.DEMO_ORDER.service_id,
+        sub_mchid=demo.DEMO_ORDER.sub_mchid,
+        channel_id=demo.DEMO_ORDER.channel_id or "",
+        detail=SyncDetail(paid_time="20091225091210"),
+    )
+
+
 def _lost_answer(
     stream: TextIO, emulator: Any, base_url: str, *, fault: Any, order_type: Any, demo: Any
 ) -> tuple[str, bool]:
@@ -72,20 +94,8 @@ def _lost_answer(
     )
     emulator.inject(fault.apply_then_drop(), times=1)
     stream.write(f"3. sync {order_no}; the emulator applies it, then drops the connection\n")
-    client = create_client(
-        mchid=demo.DEMO_MCHID,
-        serial_no=demo.DEMO_MERCHANT_SERIAL,
-        private_key=demo.demo_merchant_private_key_path(),
-        wechatpay_public_keys={demo.DEMO_WECHATPAY_PUBLIC_KEY_ID: demo.demo_wechatpay_public_key_path()},
-        base_url=base_url,
-        reconcile=True,
-    )
-    body = SyncServiceOrderRequest(
-        service_id=demo.DEMO_ORDER.service_id,
-        sub_mchid=demo.DEMO_ORDER.sub_mchid,
-        channel_id=demo.DEMO_ORDER.channel_id or "",
-        detail=SyncDetail(paid_time="20091225091210"),
-    )
+    client = _client(demo, base_url, reconcile=True)
+    body = _body(demo)
     with client:
         try:
             sync_service_order.sync_detailed(order_no, client=client, body=body)
@@ -117,21 +127,8 @@ def main(out: TextIO | None = None) -> int:
         before = emulator.order(order_no)
         stream.write(f"  order     {order_no}: {before.state} / {before.state_description}\n\n")
 
-        client = create_client(
-            mchid=demo.DEMO_MCHID,
-            serial_no=demo.DEMO_MERCHANT_SERIAL,
-            private_key=demo.demo_merchant_private_key_path(),
-            wechatpay_public_keys={demo.DEMO_WECHATPAY_PUBLIC_KEY_ID: demo.demo_wechatpay_public_key_path()},
-            base_url=base_url,
-            request_hooks=[recorder.on_request],
-            response_hooks=[recorder.on_response],
-        )
-        body = SyncServiceOrderRequest(
-            service_id=demo.DEMO_ORDER.service_id,
-            sub_mchid=demo.DEMO_ORDER.sub_mchid,
-            channel_id=demo.DEMO_ORDER.channel_id or "",
-            detail=SyncDetail(paid_time="20091225091210"),
-        )
+        client = _client(demo, base_url, request_hooks=[recorder.on_request], response_hooks=[recorder.on_response])
+        body = _body(demo)
         with client:
             stream.write("1. sync the order\n")
             try:

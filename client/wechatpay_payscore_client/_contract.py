@@ -7,7 +7,6 @@ hand-copied list of rules here.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import posixpath
 import re
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
+
+from ._paid_time import paid_time_moment
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -33,20 +34,7 @@ def paid_time_is_valid(value: str) -> bool:
     expression cannot say: the day must exist in that month of that year (no 30 February; 29 February only in a
     leap year).
     """
-    if len(value) not in (8, 14) or not value.isascii() or not value.isdigit():
-        return False
-    try:
-        datetime.datetime(
-            int(value[0:4]),
-            int(value[4:6]),
-            int(value[6:8]),
-            int(value[8:10] or 0),
-            int(value[10:12] or 0),
-            int(value[12:14] or 0),
-        )
-    except ValueError:
-        return False
-    return True
+    return isinstance(value, str) and paid_time_moment(value) is not None
 
 
 # Formats the contract names beyond JSON Schema's own, with the checker that gives each its meaning.
