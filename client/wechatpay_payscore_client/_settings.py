@@ -14,6 +14,7 @@ so that a key problem names the setting (`WECHATPAY_PRIVATE_KEY is encrypted: ..
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,16 @@ if TYPE_CHECKING:
 __all__ = ["ENV_PREFIX", "ClientSettings", "Secret", "add_merchant_arguments", "settings_from_args"]
 
 _NAMES = tuple(option.name for option in OPTIONS)
+
+
+# A file name that may be quoted: one line without control characters, of a length a real path has.
+_PATH = re.compile(r"[^\x00-\x1f\x7f-\x9f]*")
+_MAX_PATH_SHOWN = 255
+
+
+def _path_may_show(path: str) -> bool:
+    """Whether a file name may be quoted in a message: one line, not too long, no PEM marker (issue 14 #6)."""
+    return len(path) <= _MAX_PATH_SHOWN and _PATH.fullmatch(path) is not None and "-----BEGIN" not in path
 
 
 def _pem_or_path(value: str) -> str | bytes:
@@ -121,6 +132,12 @@ class ClientSettings(MerchantOptions):
         import tomllib  # noqa: PLC0415 - only for a configuration file
 
         file = Path(path)
+        # The name is quoted in every message about the file and its values: one that could be a key pasted in
+        # place of a path (issue 14 #6) is described instead, and never opened.
+        if not _path_may_show(str(path)):
+            raise ConfigurationError(
+                f"the configuration file (--config, config_file=) must be a file name; got {shown(str(path), _PATH)}"
+            )
         try:
             document = tomllib.loads(file.read_text(encoding="utf-8"))
         except OSError as exc:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any, NoReturn, TextIO
 
-from wechatpay_auth import ConfigurationError, UnknownSerialError, WechatPayError, verification_of
+from wechatpay_auth import ConfigurationError, UnknownSerialError, WechatPayError, shown, verification_of
 
 from ._errors import (
     AlreadySyncedError,
@@ -110,6 +111,66 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+# --- quoting what the operator typed (issue 14 #6: never echo a value that could be a secret) ----------------------
+
+# A command-line word argparse may quote in a message: short, one line, no control character.
+_WORD = re.compile(r"[^\x00-\x1f\x7f-\x9f]*")
+# A file name the command may quote: any length a real path has, still one line without control characters.
+_PATH = _WORD
+_MAX_PATH_SHOWN = 255
+_PEM_MARKERS = ("-----BEGIN", "PRIVATE KEY")
+
+
+def _may_show(value: str, alphabet: re.Pattern[str] = _WORD, max_length: int = 60) -> bool:
+    """Whether `value` may be quoted in a message: no PEM marker, and of the alphabet and length expected."""
+    return (
+        len(value) <= max_length
+        and alphabet.fullmatch(value) is not None
+        and not any(marker in value for marker in _PEM_MARKERS)
+    )
+
+
+def _redact_usage(message: str, arguments: Sequence[str]) -> str:
+    """argparse's message with every word of the command line that could be a secret described, never quoted.
+
+    argparse quotes what it refuses (`invalid choice: '...'`, `unrecognized arguments: ...`, `invalid int value`),
+    flags' values included: a key pasted in the wrong place would be echoed. Each such word (or the value of a
+    `--flag=value`) is replaced by its description (`wechatpay_auth.shown`), longest first so that no part of one
+    survives; what still carries a PEM marker or a control character after that is not shown at all.
+    """
+    candidates = set(arguments) | {word.partition("=")[2] for word in arguments if word.startswith("-")}
+    words = {word for word in candidates if word and not _may_show(word)}
+    for word in sorted(words, key=len, reverse=True):
+        message = message.replace(repr(word), shown(word)).replace(word, shown(word))
+    if not _may_show(message, max_length=len(message)):
+        prog = message.split(":", 1)[0] if _may_show(message.split(":", 1)[0]) else "wechatpay-payscore"
+        return f"{prog}: the command line was refused (message not shown: it quotes a value that could be a secret)"
+    return message
+
+
+def _order_value(alphabet: re.Pattern[str], max_length: int, expected: str) -> Callable[[str], str]:
+    """argparse `type=` for an order field: the contract's shape, checked before the value is quoted anywhere.
+
+    The contract (checked again before sending) echoes a value it refuses; a field that is not of its shape may be a
+    key pasted in the wrong place, so it is refused here (argparse names the flag) with the shape expected, never
+    quoting the value.
+    """
+
+    def parse(value: str) -> str:
+        if 0 < len(value) <= max_length and alphabet.fullmatch(value):
+            return value
+        raise argparse.ArgumentTypeError(f"expected {expected}; got {shown(value, alphabet)}")
+
+    return parse
+
+
+# The contract's shapes (openapi/payscore-acquiringbank.yaml) of the order fields the command line takes.
+_OUT_ORDER_NO = re.compile(r"[0-9A-Za-z_|*-]+")
+_TEXT_FIELD = re.compile("[\u0020-\u007e\u00a0-\ud7ff\ue000-\uffff]+")
+_QUERY_ID = re.compile(r"[\x21-\x7e]+")
+_ORDER_TEXT = "1 to 32 printable characters"
+
+
 def _version() -> str:
     from importlib import metadata  # noqa: PLC0415 - only for --version
 
@@ -131,20 +192,30 @@ def _future_paid_time(value: str) -> str:
 
 def _order_arguments(parser: argparse.ArgumentParser, *, query: bool) -> None:
     order = parser.add_argument_group("the order")
+    out_order_no = _order_value(_OUT_ORDER_NO, 32, "1 to 32 of [0-9A-Za-z_|*-]")
     if query:
         which = order.add_mutually_exclusive_group(required=True)
-        which.add_argument("--out-order-no", help="merchant service order number")
-        which.add_argument("--query-id", help="WeChat Pay's query id of the order")
+        which.add_argument("--out-order-no", type=out_order_no, help="merchant service order number")
+        query_id = _order_value(_QUERY_ID, 512, "1 to 512 visible ASCII characters")
+        which.add_argument("--query-id", type=query_id, help="WeChat Pay's query id of the order")
     else:
         order.add_argument(
-            "--out-order-no", required=True, help="merchant service order number (≤ 32 of [0-9A-Za-z_-|*])"
+            "--out-order-no",
+            required=True,
+            type=out_order_no,
+            help="merchant service order number (≤ 32 of [0-9A-Za-z_-|*])",
         )
-    order.add_argument("--service-id", required=True, help="Pay Score service id")
-    order.add_argument("--sub-mchid", required=True, help="sub-merchant id")
+    service_id = _order_value(_TEXT_FIELD, 32, _ORDER_TEXT)
+    order.add_argument("--service-id", required=True, type=service_id, help="Pay Score service id")
+    sub_mchid = _order_value(_TEXT_FIELD, 32, _ORDER_TEXT)
+    order.add_argument("--sub-mchid", required=True, type=sub_mchid, help="sub-merchant id")
+    channel_id = _order_value(_TEXT_FIELD, 32, _ORDER_TEXT)
     if query:
-        order.add_argument("--channel-id", required=True, help="channel merchant id")
+        order.add_argument("--channel-id", required=True, type=channel_id, help="channel merchant id")
     else:
-        order.add_argument("--channel-id", help="channel merchant id (send it whenever the order has one)")
+        order.add_argument(
+            "--channel-id", type=channel_id, help="channel merchant id (send it whenever the order has one)"
+        )
         order.add_argument("--paid-time", required=True, type=_future_paid_time, help="when the user paid (see below)")
         order.add_argument(
             "--no-reconcile",
@@ -193,6 +264,12 @@ def _add_batch(commands: Any) -> None:
     from .batch import add_sync_batch_parser, run_sync_batch  # noqa: PLC0415 - sqlite and the runner, on demand
 
     def handler(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+        for name, label in (("input", "INPUT"), ("journal", "--journal"), ("report", "--report")):
+            path = getattr(args, name, None)
+            # A file name is quoted in the batch's messages: one that could be a key pasted here is refused first.
+            if isinstance(path, str) and not _may_show(path, _PATH, _MAX_PATH_SHOWN):
+                message = f"wechatpay-payscore sync-batch: {label} expects a file name; got {shown(path, _PATH)}"
+                return _usage_failure(message, as_json=bool(getattr(args, "json", False)), err=err)
         return run_sync_batch(args, out=out, err=err)
 
     add_sync_batch_parser(commands)
@@ -393,7 +470,7 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             result["result"], result["advice"] = "unverified", "the answer could not be trusted: query again"
         return _emit(code, result, args, out, err)
     order = _plain(response.parsed)
-    shown = next(iter(which.values()))
+    named = next(iter(which.values()))
     result = {
         "result": "found",
         **which,
@@ -402,7 +479,7 @@ def _query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "signed_by": response.headers.get("Wechatpay-Serial"),
         "verified": True,
         "order": order,
-        "summary": f"order {shown}: {order.get('state') if isinstance(order, Mapping) else '?'}, WeChat Pay's "
+        "summary": f"order {named}: {order.get('state') if isinstance(order, Mapping) else '?'}, WeChat Pay's "
         "signature verified",
     }
     return _emit(ExitCode.SYNCED, result, args, out, err)
@@ -420,12 +497,13 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     """Entry point of the `wechatpay-payscore` console script; returns the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     stdout, stderr = out or sys.stdout, err or sys.stderr
-    as_json = "--json" in arguments
+    # `--json=yes` is refused by argparse (a switch takes no value), but the operator asked for JSON: report it so.
+    as_json = any(word == "--json" or word.startswith("--json=") for word in arguments)
     parser = _parser()
     try:
         args = parser.parse_args(arguments)
     except UsageError as exc:
-        return _usage_failure(str(exc), as_json=as_json, err=stderr)
+        return _usage_failure(_redact_usage(str(exc), arguments), as_json=as_json, err=stderr)
     except SystemExit as exc:  # --help and --version print and exit 0
         return int(exc.code or 0)
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler

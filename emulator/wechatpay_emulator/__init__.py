@@ -33,7 +33,7 @@ from ._errors import (
     UnknownOrderError,
 )
 from ._faults import Fault, FaultKind, InjectedFault
-from ._log import DEFAULT_REQUEST_LOG_CAPACITY, LOGGED_BODY_LIMIT, RequestLogEntry
+from ._log import DEFAULT_REQUEST_LOG_CAPACITY, LOGGED_BODY_LIMIT, MAX_REQUEST_LOG_CAPACITY, RequestLogEntry
 from ._orders import Collection, CollectionDetail, Order
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ __all__ = [
     "DEFAULT_BODY_LIMIT",
     "DEFAULT_REQUEST_LOG_CAPACITY",
     "LOGGED_BODY_LIMIT",
+    "MAX_REQUEST_LOG_CAPACITY",
     "TIMESTAMP_TOLERANCE",
     "Collection",
     "CollectionDetail",

@@ -15,7 +15,7 @@ from . import demo
 from ._config import DEFAULT_BODY_LIMIT, EmulatorConfig
 from ._errors import EmulatorError
 from ._keys import read_pem_file
-from ._log import DEFAULT_REQUEST_LOG_CAPACITY
+from ._log import DEFAULT_REQUEST_LOG_CAPACITY, MAX_REQUEST_LOG_CAPACITY
 from ._orders import Order
 from ._seeding import read_orders_file
 
@@ -52,14 +52,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--request-log-capacity",
-        type=int,
+        type=_capacity,
         default=DEFAULT_REQUEST_LOG_CAPACITY,
         metavar="N",
-        help=f"keep the newest N requests in the log (default {DEFAULT_REQUEST_LOG_CAPACITY})",
+        help=f"keep the newest N requests in the log, 1 to {MAX_REQUEST_LOG_CAPACITY} "
+        f"(default {DEFAULT_REQUEST_LOG_CAPACITY})",
     )
     parser.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, help="request body cap in bytes")
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser
+
+
+def _capacity(text: str) -> int:
+    """argparse `type=` for --request-log-capacity: an integer from 1 to `MAX_REQUEST_LOG_CAPACITY`."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_REQUEST_LOG_CAPACITY:
+        raise argparse.ArgumentTypeError(f"expected an integer from 1 to {MAX_REQUEST_LOG_CAPACITY}")
+    return value
 
 
 def _version() -> str:

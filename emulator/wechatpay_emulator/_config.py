@@ -23,7 +23,7 @@ from ._keys import (
     public_key_pem,
     read_pem_file,
 )
-from ._log import DEFAULT_REQUEST_LOG_CAPACITY
+from ._log import DEFAULT_REQUEST_LOG_CAPACITY, MAX_REQUEST_LOG_CAPACITY
 from ._orders import Order
 from ._ratelimit import check_rate
 
@@ -62,7 +62,8 @@ class EmulatorConfig:
 
     `clock` (Unix seconds) signs answers and judges request timestamps: tests pass a fixed one instead of sleeping.
     `rate_limit` (requests per second per merchant, None: none) and `request_log_capacity` (the newest requests
-    kept, at least 10 000 by default) are where `reset()` returns to; both can be changed while running.
+    kept, 10 000 by default, at most `MAX_REQUEST_LOG_CAPACITY` = 1 000 000) are where `reset()` returns to; both
+    can be changed while running.
     """
 
     mchid: str
@@ -110,8 +111,9 @@ class EmulatorConfig:
             raise ConfigError("the platform certificate does not belong to platform_private_key")
         if self.body_limit < 1:
             raise ConfigError("body_limit must be positive")
-        if isinstance(self.request_log_capacity, bool) or self.request_log_capacity < 1:
-            raise ConfigError("request_log_capacity must be positive")
+        capacity = self.request_log_capacity
+        if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= MAX_REQUEST_LOG_CAPACITY:
+            raise ConfigError(f"request_log_capacity must be an integer from 1 to {MAX_REQUEST_LOG_CAPACITY}")
         try:
             check_rate(self.rate_limit)
         except ValueError as exc:

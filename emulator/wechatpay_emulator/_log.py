@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_REQUEST_LOG_CAPACITY",
     "LOGGED_BODY_LIMIT",
     "LOGGED_HEADER_LIMIT",
+    "MAX_REQUEST_LOG_CAPACITY",
     "InFlight",
     "RequestLog",
     "RequestLogEntry",
@@ -23,6 +24,9 @@ __all__ = [
 
 # The log keeps the newest requests only: a flood at the emulator must not grow its memory without bound.
 DEFAULT_REQUEST_LOG_CAPACITY = 10_000
+# The most entries the log may be asked to keep: a bound on its memory (each entry holds up to LOGGED_BODY_LIMIT of
+# body), and on what `collections.deque` accepts (a C ssize_t: a larger `maxlen` raises OverflowError).
+MAX_REQUEST_LOG_CAPACITY = 1_000_000
 # What the log keeps of each request: a sync body is a few hundred bytes, an Authorization header about 500.
 LOGGED_BODY_LIMIT = 2048
 LOGGED_HEADER_LIMIT = 2048
@@ -146,8 +150,9 @@ class RequestLog:
 
 
 def _checked_capacity(capacity: int) -> int:
-    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
-        raise ControlError("the request log capacity must be a positive integer")
+    """A request log capacity: an integer from 1 to `MAX_REQUEST_LOG_CAPACITY` (else `ControlError`, a 400)."""
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= MAX_REQUEST_LOG_CAPACITY:
+        raise ControlError(f"the request log capacity must be an integer from 1 to {MAX_REQUEST_LOG_CAPACITY}")
     return capacity
 
 

@@ -9,6 +9,7 @@ entry per payment (`paid_type` `MCH`: the institution's own channel, reported by
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -70,7 +71,11 @@ def _integer(name: str, value: object, *, optional: bool = False) -> None:
 
 
 def _json_value(name: str, value: object) -> None:
-    """A JSON value (object, array, string, number, boolean), nested at most `MAX_JSON_DEPTH` deep."""
+    """A JSON value (object, array, string, number, boolean), nested at most `MAX_JSON_DEPTH` deep.
+
+    Numbers are finite: NaN and Infinity are no JSON (RFC 8259 §6), so an order holding one could not be answered
+    (every `GET /_emulator/orders` and query of it would fail to serialize) until the emulator was reset.
+    """
     stack: list[tuple[object, int]] = [(value, 1)]
     while stack:
         node, depth = stack.pop()
@@ -84,6 +89,10 @@ def _json_value(name: str, value: object) -> None:
             stack.extend((item, depth + 1) for item in node)
         elif isinstance(node, str):
             _text(name, node, empty=True)
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise InvalidOrderError(
+                f"order field {name} holds {node}, which is not a JSON number (finite numbers only)"
+            )
         elif node is None or isinstance(node, bool | int | float):
             continue
         else:

@@ -309,6 +309,16 @@ def test_argument_errors_are_one_json_object_on_stderr(env: dict[str, str], argv
     assert expected in report["summary"]
 
 
+@pytest.mark.parametrize("spelling", ["--json=yes", "--json=1", "--json="])
+def test_json_with_a_value_is_refused_as_one_json_object(env: dict[str, str], spelling: str) -> None:
+    result = cli(*SYNC, spelling, env=env)
+    assert result.returncode == ExitCode.INVALID_INPUT
+    assert result.stdout == ""
+    report = one_json(result.stderr)
+    assert report["result"] == "invalid_input"
+    assert "--json" in report["summary"]
+
+
 def test_argument_errors_without_json_are_text_on_stderr(env: dict[str, str]) -> None:
     result = cli("sync", env=env)
     assert result.returncode == ExitCode.INVALID_INPUT

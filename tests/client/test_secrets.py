@@ -205,7 +205,7 @@ FLAGS = [
 ]
 
 
-def run_cli(*argv: str, changes: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_cli(*argv: str, changes: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WECHATPAY_")} | {
         "WECHATPAY_MCHID": demo.DEMO_MCHID,
         "WECHATPAY_SERIAL_NO": demo.DEMO_MERCHANT_SERIAL,
@@ -217,7 +217,7 @@ def run_cli(*argv: str, changes: dict[str, str]) -> subprocess.CompletedProcess[
         **changes,
     }
     command = [sys.executable, "-m", "wechatpay_payscore_client", *argv]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False, cwd=cwd)
 
 
 @pytest.mark.parametrize("variable", ["WECHATPAY_SERIAL_NO", "WECHATPAY_TIMEOUT", "WECHATPAY_PUBLIC_KEY_ID"])
@@ -271,3 +271,70 @@ def test_cli_base_url_with_credentials_is_never_printed() -> None:
     assert result.returncode == 2
     assert "--base-url carries credentials" in result.stderr
     assert_clean(result.stdout + result.stderr)
+
+
+# --- a key pasted where the command line expects something else (issue 14 #6) ------------------------------------
+
+ORDER = FLAGS[1:7]  # --out-order-no, --service-id, --sub-mchid with their values
+
+
+def _with(flags: list[str], flag: str, value: str) -> list[str]:
+    """`flags` with `flag`'s value replaced by `value`."""
+    changed = list(flags)
+    changed[changed.index(flag) + 1] = value
+    return changed
+
+
+MISPLACED_KEY = {
+    "a stray positional argument": ([*FLAGS, PEM], "unrecognized arguments"),
+    "the value of an unknown flag": ([*FLAGS, "--private-key-password", PEM], "--private-key-password"),
+    "an unknown --flag=value": ([*FLAGS, f"--private-key-pem={PEM}"], "unrecognized arguments"),
+    "the command": ([PEM], "COMMAND"),
+    "--out-order-no": (_with(FLAGS, "--out-order-no", PEM), "--out-order-no"),
+    "--out-order-no=": ([*FLAGS[:1], f"--out-order-no={PEM}", *FLAGS[3:]], "--out-order-no"),
+    "--service-id": (_with(FLAGS, "--service-id", PEM), "--service-id"),
+    "--sub-mchid": (_with(FLAGS, "--sub-mchid", PEM), "--sub-mchid"),
+    "--channel-id": ([*FLAGS, "--channel-id", PEM], "--channel-id"),
+    "--query-id": (["query", "--query-id", PEM, *ORDER[2:], "--channel-id", "1230000109"], "--query-id"),
+    "query --out-order-no": (["query", "--out-order-no", PEM, *ORDER[2:], "--channel-id", "1"], "--out-order-no"),
+    "--config": ([*FLAGS, "--config", PEM], "--config"),
+    "sync-batch INPUT": (["sync-batch", PEM], "INPUT"),
+    "sync-batch --journal": (["sync-batch", "orders.csv", "--journal", PEM], "--journal"),
+    "sync-batch --report": (["sync-batch", "orders.csv", "--report", PEM], "--report"),
+    "sync-batch --concurrency": (["sync-batch", "orders.csv", "--concurrency", PEM], "--concurrency"),
+    "sync-batch --rate": (["sync-batch", "orders.csv", "--rate", PEM], "--rate"),
+}
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+@pytest.mark.parametrize("case", sorted(MISPLACED_KEY))
+def test_cli_key_in_the_wrong_place_is_named_never_printed(case: str, as_json: bool, tmp_path: Path) -> None:
+    argv, named = MISPLACED_KEY[case]
+    result = run_cli(*argv, *(["--json"] if as_json else []), changes={}, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr[:300]
+    assert result.stdout == ""
+    assert_clean(result.stdout + result.stderr)
+    assert "-----BEGIN" not in result.stdout + result.stderr
+    assert "PRIVATE KEY-----" not in result.stdout + result.stderr
+    text = json.loads(result.stderr)["summary"] if as_json else result.stderr
+    assert named in text
+    assert "not shown" in text
+    assert list(tmp_path.iterdir()) == []  # nothing was created under the key's "name"
+
+
+def test_cli_still_quotes_a_short_wrong_value() -> None:
+    result = run_cli(*FLAGS, "--bogus", "--json", changes={})
+    assert result.returncode == 2
+    assert "unrecognized arguments: --bogus" in json.loads(result.stderr)["summary"]
+    result = run_cli("frobnicate", changes={})
+    assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+def test_cli_order_number_of_the_wrong_shape_names_the_flag_and_the_shape() -> None:
+    result = run_cli(*_with(FLAGS, "--out-order-no", "ab cd/../x"), "--json", changes={})
+    assert result.returncode == 2
+    summary = json.loads(result.stderr)["summary"]
+    assert "--out-order-no" in summary
+    assert "1 to 32 of [0-9A-Za-z_|*-]" in summary
+    assert "ab cd" not in summary
+    assert "out_order_no" not in json.loads(result.stderr)

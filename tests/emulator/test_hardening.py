@@ -7,7 +7,17 @@ from typing import Any
 
 import httpx
 import pytest
-from wechatpay_emulator import DEFAULT_REQUEST_LOG_CAPACITY, LOGGED_BODY_LIMIT, Emulator, EmulatorConfig, Order
+from wechatpay_emulator import (
+    DEFAULT_REQUEST_LOG_CAPACITY,
+    LOGGED_BODY_LIMIT,
+    MAX_REQUEST_LOG_CAPACITY,
+    ConfigError,
+    ControlError,
+    Emulator,
+    EmulatorConfig,
+    InvalidOrderError,
+    Order,
+)
 
 from tests.emulator.support import FIXED_NOW, SEED, Clock, compact, path, post, sync, sync_body, verify_response
 
@@ -176,3 +186,66 @@ def test_a_fresh_emulator_with_a_small_log(clock: Clock) -> None:
         sync(http)
         sync(http)
         assert [entry.code for entry in emulator.requests] == ["ORDER_DONE"]
+
+
+@pytest.mark.parametrize("capacity", [MAX_REQUEST_LOG_CAPACITY + 1, 10**21, 2**63])
+def test_request_log_capacity_has_an_upper_bound(
+    client: httpx.Client, emu: Emulator, logs: pytest.LogCaptureFixture, capacity: int
+) -> None:
+    response = client.put("/_emulator/requests/capacity", json={"capacity": capacity})
+    assert response.status_code == 400
+    assert str(MAX_REQUEST_LOG_CAPACITY) in response.json()["error"]
+    assert emu.request_log_capacity == DEFAULT_REQUEST_LOG_CAPACITY
+    with pytest.raises(ControlError, match="from 1 to"):
+        emu.set_request_log_capacity(capacity)
+    with pytest.raises(ConfigError, match="from 1 to"):
+        EmulatorConfig.demo(request_log_capacity=capacity)
+    assert client.get("/_emulator/requests").status_code == 200
+    assert_no_traceback(logs)
+    top = client.put("/_emulator/requests/capacity", json={"capacity": MAX_REQUEST_LOG_CAPACITY})
+    assert top.json() == {"capacity": MAX_REQUEST_LOG_CAPACITY}
+
+
+@pytest.mark.parametrize("value", [str(MAX_REQUEST_LOG_CAPACITY + 1), "0", "many"])
+def test_request_log_capacity_flag_is_bounded(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from wechatpay_emulator.__main__ import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--request-log-capacity", value])
+    assert exited.value.code == 2
+    assert f"from 1 to {MAX_REQUEST_LOG_CAPACITY}" in capsys.readouterr().err
+
+
+NON_FINITE = ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"]
+
+
+@pytest.mark.parametrize("number", NON_FINITE)
+@pytest.mark.parametrize(
+    "field",
+    [
+        '"risk_fund": {"name": "DEPOSIT", "amount": %s}',
+        '"location": {"start_location": %s}',
+        '"post_payments": [{"name": "x", "amount": %s}]',
+        '"collection": {"state": "USER_PAID", "details": [{"seq": 1, "amount": 1, "paid_type": "MCH", '
+        '"paid_time": "20091225091210", "promotion_detail": [{"amount": %s}]}]}',
+    ],
+)
+def test_non_finite_numbers_in_seeded_orders_are_400_and_state_intact(
+    client: httpx.Client, logs: pytest.LogCaptureFixture, number: str, field: str
+) -> None:
+    before = client.get("/_emulator/orders").json()
+    body = '{"out_order_no": "NAN1", "service_id": "SV", "sub_mchid": "SUB", ' + field % number + "}"
+    response = client.post("/_emulator/orders", content=body.encode())
+    assert response.status_code == 400
+    assert response.json()["error"]
+    listed = client.get("/_emulator/orders")
+    assert listed.status_code == 200
+    assert listed.json() == before
+    assert client.get("/_emulator/orders/NAN1").status_code == 404
+    assert_no_traceback(logs)
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_numbers_in_orders_are_refused_by_the_python_api(number: float) -> None:
+    with pytest.raises(InvalidOrderError, match="not a JSON number"):
+        Order(out_order_no="NAN2", service_id="SV", sub_mchid="SUB", risk_fund={"amount": number})

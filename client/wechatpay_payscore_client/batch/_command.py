@@ -10,18 +10,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
+import math
+import os
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+import attrs
 from wechatpay_auth import ConfigurationError, WechatPayError
 
 from .._options import add_merchant_arguments
 from .._settings import settings_from_args
-from ._input import BatchInputError, open_rows
+from ._input import BatchInputError, RawRow, open_rows
 from ._journal import Journal, JournalError, OrderRecord, SqliteJournal
 from ._outcome import Outcome
 from ._progress import Tally, count_rows, json_summary, make_progress, print_summary
@@ -75,10 +79,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+_MIN_RATE = 0.01  # one request per 100 s: below that a batch of any size would look hung
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of requests per second, got {text!r}") from None
+    if not math.isfinite(value) or value < _MIN_RATE:
+        raise argparse.ArgumentTypeError(f"must be a finite number of requests per second >= {_MIN_RATE}, got {text}")
     return value
 
 
@@ -96,9 +106,7 @@ def add_sync_batch_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--concurrency", type=_positive_int, default=8, metavar="N", help="requests in flight (default 8)"
     )
-    parser.add_argument(
-        "--rate", type=_positive_float, default=50.0, metavar="PER_SECOND", help="request ceiling (default 50/s)"
-    )
+    parser.add_argument("--rate", type=_rate, default=50.0, metavar="PER_SECOND", help="request ceiling (default 50/s)")
     parser.add_argument("--report", metavar="FILE", help="one row per order: .csv, .json or .jsonl")
     parser.add_argument("--dry-run", action="store_true", help="check every row (and the journal); send nothing")
     parser.add_argument("--json", action="store_true", help="print one JSON summary instead of the table")
@@ -126,16 +134,49 @@ class _EmptyJournal:
         pass
 
 
-def _open_journal(args: argparse.Namespace) -> tuple[Journal, Path]:
+def _journal_path(args: argparse.Namespace) -> Path:
     if args.journal:
-        path = Path(args.journal)
-    elif args.input == "-":
+        return Path(args.journal)
+    if args.input == "-":
         raise ConfigurationError("--journal FILE is required when INPUT is - (standard input)")
-    else:
-        path = default_journal_path(args.input)
+    return default_journal_path(args.input)
+
+
+def _open_journal(args: argparse.Namespace, path: Path) -> Journal:
     if args.dry_run:
-        return (SqliteJournal(path, read_only=True) if path.exists() else _EmptyJournal()), path
-    return SqliteJournal(path), path
+        return SqliteJournal(path, read_only=True) if path.exists() else _EmptyJournal()
+    return SqliteJournal(path)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        if first.exists() and second.exists():
+            return os.path.samefile(first, second)
+        return first.resolve() == second.resolve()
+    except OSError:
+        return False
+
+
+def _check_report_path(args: argparse.Namespace, journal_path: Path) -> None:
+    """The report replaces its file: it may be neither the input nor the journal (nor the journal's SQLite files)."""
+    if not args.report:
+        return
+    report = Path(args.report)
+    if args.input != "-" and _same_file(report, Path(args.input)):
+        raise ConfigurationError(f"--report {args.report} is the input itself; choose another file")
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        if _same_file(report, journal_path.with_name(journal_path.name + suffix)):
+            raise ConfigurationError(f"--report {args.report} is the journal {journal_path}; choose another file")
+
+
+def _opened_input(args: argparse.Namespace, stack: contextlib.ExitStack) -> Iterable[RawRow]:
+    """The input's rows, opened (and a file's header read) before the journal is created: a missing or unreadable
+    input leaves no journal behind. Standard input is not read ahead: its first row may be long in coming."""
+    rows = stack.enter_context(open_rows(args.input))
+    if args.input == "-":
+        return rows
+    first = next(rows, None)
+    return rows if first is None else itertools.chain([first], rows)
 
 
 @contextlib.contextmanager
@@ -173,11 +214,13 @@ async def _run(
     *,
     args: argparse.Namespace,
     client: WechatPayClient | None,
-    journal: Journal,
     tally: Tally,
     err: IO[str],
-    report: ReportWriter | None,
+    session: _Session,
+    rows: Iterable[RawRow],
 ) -> BatchRunner:
+    report, journal = session.report, session.journal
+    assert journal is not None  # noqa: S101 - opened by _execute before the run
     runner = BatchRunner(
         client,  # type: ignore[arg-type]  # None only in a dry run, which sends nothing
         journal,
@@ -187,9 +230,10 @@ async def _run(
         # A pipe may pause between rows: read it row by row, so that none waits for the next ones to arrive.
         chunk=64 if args.input != "-" and Path(args.input).is_file() else 1,
     )
+    session.runner = runner  # the summary reads its counters even if the run fails
     progress = make_progress(err, count_rows(args.input))
     try:
-        with _interrupts(runner, err), open_rows(args.input) as rows:
+        with _interrupts(runner, err):
             if client is None:
                 async for result in runner.run(rows):
                     tally.add(result)
@@ -209,8 +253,10 @@ async def _run(
 
 
 def _exit_code(tally: Tally, runner: BatchRunner | None) -> BatchExit:
-    if runner is not None and runner.stats.stopped and (runner.stats.unfinished or not runner.stats.input_exhausted):
-        return BatchExit.INTERRUPTED if runner.stats.fatal is None else BatchExit.SOME_UNRESOLVED
+    stats = runner.stats if runner is not None else None
+    # A second Ctrl-C cancels what is in flight: interrupted even if every row was read.
+    if stats is not None and (stats.aborted or (stats.stopped and (stats.unfinished or not stats.input_exhausted))):
+        return BatchExit.INTERRUPTED if stats.fatal is None else BatchExit.SOME_UNRESOLVED
     if tally.counts[str(Outcome.UNRESOLVED)]:
         return BatchExit.SOME_UNRESOLVED
     if tally.counts[str(Outcome.REFUSED)] or tally.counts[str(Outcome.INVALID)]:
@@ -218,43 +264,91 @@ def _exit_code(tally: Tally, runner: BatchRunner | None) -> BatchExit:
     return BatchExit.ALL_SETTLED
 
 
+@attrs.define
+class _Session:
+    """What one `sync-batch` run got to, for its summary (whatever stopped it)."""
+
+    journal_path: Path | None = None
+    runner: BatchRunner | None = None
+    report: ReportWriter | None = None
+    journal: Journal | None = None
+    failure: str | None = None
+    code: BatchExit | None = None
+
+
 def run_sync_batch(args: argparse.Namespace, *, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
-    """Run `sync-batch` with parsed `args`; print the summary on `out`, progress and problems on `err`."""
+    """Run `sync-batch` with parsed `args`; print the summary on `out`, progress and problems on `err`.
+
+    Every ending prints its summary (with `--json`, one JSON object on `out`), a refusal to start included.
+    """
     out = out or sys.stdout
     err = err or sys.stderr
     tally = Tally()
-    try:
-        journal, journal_path = _open_journal(args)
-    except (ConfigurationError, JournalError) as exc:
-        err.write(f"sync-batch: {exc}\n")
-        return BatchExit.BAD_CONFIGURATION
-    report: ReportWriter | None = None
-    runner: BatchRunner | None = None
-    failure: str | None = None
-    try:
-        # No retry policy and no reconciliation inside the call: the runner journals each attempt and each query.
-        client = None if args.dry_run else settings_from_args(args).create_client(retry=None, reconcile=False)
-        report = ReportWriter(args.report) if args.report else None
-        runner = asyncio.run(_run(args=args, client=client, journal=journal, tally=tally, err=err, report=report))
-    except (BatchInputError, ConfigurationError) as exc:
-        err.write(f"sync-batch: {exc}\n")
-        return BatchExit.BAD_CONFIGURATION
-    except OSError as exc:
-        err.write(f"sync-batch: {exc}\n")
-        return BatchExit.BAD_CONFIGURATION
-    except WechatPayError as exc:  # the journal failed mid-run: what was in flight is in doubt
-        failure = f"the batch stopped: {exc}"
-    finally:
-        if report is not None:
-            report.close()
-        journal.close()
-    code = BatchExit.SOME_UNRESOLVED if failure else _exit_code(tally, runner)
-    footer = _footer(args, journal_path, runner, failure, code)
+    session = _Session()
+    with contextlib.ExitStack() as stack:
+        try:
+            _execute(args, session, tally, err, stack)
+        except (BatchInputError, ConfigurationError, JournalError) as exc:
+            if session.runner is not None and isinstance(exc, JournalError):  # mid-run: what was in flight is in doubt
+                session.failure = f"the batch stopped: {exc}"
+            else:  # an unusable configuration, input (standard input's header) or journal: nothing was sent
+                session.failure, session.code = str(exc), BatchExit.BAD_CONFIGURATION
+        except OSError as exc:
+            if session.journal is None:  # the journal or the report could not be opened: nothing was sent
+                session.failure, session.code = str(exc), BatchExit.BAD_CONFIGURATION
+            else:
+                session.failure = f"the batch stopped: {type(exc).__name__}: {exc}"
+        except WechatPayError as exc:
+            session.failure = f"the batch stopped: {exc}"
+        except KeyboardInterrupt:  # before the run's own handlers were installed: nothing was sent
+            session.failure, session.code = "interrupted before the batch started", BatchExit.INTERRUPTED
+        except Exception as exc:  # noqa: BLE001 - a bug must still leave the operator a summary and what to do
+            session.failure = f"the batch stopped on an unexpected error: {type(exc).__name__}: {exc}"
+        finally:
+            _close_report(session)
+    return _print_ending(args, session, tally, out, err)
+
+
+def _close_report(session: _Session) -> None:
+    if session.report is None:
+        return
+    if session.code is BatchExit.BAD_CONFIGURATION:
+        session.report.discard()  # nothing was run: no report
+    else:
+        session.report.close()
+
+
+def _execute(
+    args: argparse.Namespace, session: _Session, tally: Tally, err: IO[str], stack: contextlib.ExitStack
+) -> None:
+    # Nothing is created (journal, report) before the configuration and the input proved usable.
+    session.journal_path = _journal_path(args)
+    _check_report_path(args, session.journal_path)
+    rows = _opened_input(args, stack)
+    # No retry policy and no reconciliation inside the call: the runner journals each attempt and each query.
+    client = None if args.dry_run else settings_from_args(args).create_client(retry=None, reconcile=False)
+    session.report = ReportWriter(args.report) if args.report else None
+    session.journal = _open_journal(args, session.journal_path)
+    stack.callback(session.journal.close)
+    asyncio.run(_run(args=args, client=client, tally=tally, err=err, session=session, rows=rows))
+
+
+def _print_ending(args: argparse.Namespace, session: _Session, tally: Tally, out: IO[str], err: IO[str]) -> int:
+    runner, failure = session.runner, session.failure
+    report_error = None
+    if session.report is not None and session.report.error is not None:
+        # The journal holds every outcome: the batch's exit status stands; a rerun writes the report again.
+        report_error = f"the report {args.report} could not be written ({session.report.error}); run again for it"
+        err.write(f"sync-batch: {report_error}\n")
+    code = session.code or (BatchExit.SOME_UNRESOLVED if failure else _exit_code(tally, runner))
+    if failure and runner is None and code in (BatchExit.BAD_CONFIGURATION, BatchExit.INTERRUPTED):
+        err.write(f"sync-batch: {failure}\n")
+    shown_journal = str(session.journal_path) if session.journal_path is not None else None
     if args.json:
         document: dict[str, Any] = {
             **tally.summary(),
             "input": args.input,
-            "journal": str(journal_path),
+            "journal": shown_journal,
             "dry_run": bool(args.dry_run),
             "exit_status": int(code),
             "interrupted": code is BatchExit.INTERRUPTED,
@@ -263,19 +357,23 @@ def run_sync_batch(args: argparse.Namespace, *, out: IO[str] | None = None, err:
             "queries": runner.stats.queries if runner else 0,
             "rate_limited": runner.stats.rate_limited if runner else 0,
             "error": failure or (runner.stats.fatal if runner else None),
+            "report_error": report_error,
             "unsettled": [{**result.to_report(), "advice": result.advice()} for result in tally.unsettled],
         }
         json_summary(out, document)
-    else:
+    elif runner is not None or code is not BatchExit.BAD_CONFIGURATION:
+        footer = _footer(args, shown_journal, runner, failure, code)
+        if report_error:
+            footer.insert(-1, report_error)
         header = f"sync-batch {args.input}" + (" (dry run: nothing sent)" if args.dry_run else "")
         print_summary(out, tally, header=header, footer=footer)
     return int(code)
 
 
 def _footer(
-    args: argparse.Namespace, journal_path: Path, runner: BatchRunner | None, failure: str | None, code: BatchExit
+    args: argparse.Namespace, journal_path: str | None, runner: BatchRunner | None, failure: str | None, code: BatchExit
 ) -> list[str]:
-    lines = [f"journal: {journal_path}" + (" (read only)" if args.dry_run else "")]
+    lines = [f"journal: {journal_path}" + (" (read only)" if args.dry_run else "")] if journal_path else []
     if runner is not None:
         lines.append(
             f"requests: {runner.stats.sends} sync(s), {runner.stats.queries} query(ies), "

@@ -118,6 +118,14 @@ def _csv_rows(text: io.TextIOWrapper, name: str) -> Iterator[RawRow]:
         except StopIteration:
             return
         except csv.Error as exc:
+            if "unexpected end of data" in str(exc) and reader.line_num > start:
+                # A quote never closed: the reader took every line after it as one field, up to the end.
+                why = (
+                    f"not CSV: {exc}: the quote opened on line {start} is never closed; the rest of the input "
+                    f"could not be read (lines {start}-{reader.line_num})"
+                )
+                yield RawRow(start, None, RowProblem(start, "(row)", None, "CSV (RFC 4180)", why))
+                return
             if reader.line_num == last:  # the reader cannot move past the error: nothing more can be read
                 yield RawRow(start, None, RowProblem(start, "(row)", None, "CSV (RFC 4180)", f"not CSV: {exc}"))
                 return

@@ -39,25 +39,48 @@ class Pacer:
         self._paused_until = 0.0
         self._backoff = _BACKOFF_INITIAL
         self._lock = asyncio.Lock()
+        self._stopped = asyncio.Event()
         self.rate_limited_count = 0
         self.paused_seconds = 0.0
 
-    async def acquire(self) -> None:
-        """Wait for this request's turn: after any batch-wide pause, then one token of the bucket."""
+    def stop(self) -> None:
+        """The batch is stopping: every wait ends now, and no more turns are given (`acquire` returns False)."""
+        self._stopped.set()
+
+    async def acquire(self) -> bool:
+        """Wait for this request's turn: after any batch-wide pause, then one token of the bucket.
+
+        False: the batch stopped before this request's turn came; it must not be sent.
+        """
+        if self._stopped.is_set():
+            return False
         if self.rate is None and self._paused_until <= self._clock():
-            return  # no ceiling and no pause: the fast path of a benchmark or an unlimited test
+            return True  # no ceiling and no pause: the fast path of a benchmark or an unlimited test
         async with self._lock:  # FIFO: waiters take their turns in order, so the spacing holds under contention
             while True:
+                if self._stopped.is_set():
+                    return False
                 now = self._clock()
                 wait = max(self._paused_until - now, 0.0)
                 if self.rate is not None:
                     wait = max(wait, self._next_slot - now)
                 if wait <= 0:
                     break
-                await self._sleep(wait)
+                await self._wait(wait)
             if self.rate is not None:
                 # A token bucket of depth 1: requests are spaced by 1/rate, with no burst after an idle spell.
                 self._next_slot = max(self._next_slot, self._clock()) + 1.0 / self.rate
+        return True
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep `seconds`, or less if the batch stops meanwhile (a 429 pause may last minutes)."""
+        sleeper = asyncio.ensure_future(self._sleep(seconds))
+        stopper = asyncio.ensure_future(self._stopped.wait())
+        try:
+            await asyncio.wait((sleeper, stopper), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            stopper.cancel()
 
     def rate_limited(self, retry_after: float | None) -> float:
         """A 429 arrived: pause everyone, slow down; returns the pause in seconds."""

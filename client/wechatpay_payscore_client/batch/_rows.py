@@ -24,11 +24,22 @@ from .._validation import RequestValidator
 from ._input import COLUMNS, OPTIONAL_COLUMNS, RawRow
 from ._outcome import RowProblem
 
-__all__ = ["SYNC_PATH", "BatchRow", "RowChecker"]
+__all__ = ["SYNC_PATH", "BatchRow", "RowChecker", "has_surrogate", "shown_text"]
 
 SYNC_PATH = "/v3/payscore/acquiringbank/serviceorder/{}/sync"
 _ORDER_FIELDS = ("service_id", "sub_mchid", "channel_id", "paid_time")
 _STAND_IN_PAID_TIME = "20000101"
+
+
+def has_surrogate(value: object) -> bool:
+    """A lone surrogate (U+D800-U+DFFF, e.g. JSON `"\\ud800"`) is no Unicode text: it cannot be encoded as UTF-8
+    for the request, the journal or the report."""
+    return isinstance(value, str) and any("\ud800" <= char <= "\udfff" for char in value)
+
+
+def shown_text(value: str) -> str:
+    """`value` with each lone surrogate written as `\\udXXX`, so that it can be printed, journaled and reported."""
+    return value.encode("utf-8", errors="backslashreplace").decode("utf-8")
 
 
 @attrs.frozen(kw_only=True)
@@ -102,6 +113,21 @@ class RowChecker:
         if raw.problem is not None or raw.fields is None:
             return [raw.problem] if raw.problem is not None else []
         line, fields = raw.line, raw.fields
+        # Before anything else (the contract's path encoding, the journal, the report): a value that is no Unicode
+        # text spoils only its own row.
+        surrogates = [
+            RowProblem(
+                line,
+                shown_text(str(name)),
+                shown_text(value) if isinstance(value, str) else None,
+                "Unicode text (no lone surrogate U+D800-U+DFFF)",
+                f"{shown_text(str(name))} holds a lone surrogate, which is not text",
+            )
+            for name, value in fields.items()
+            if has_surrogate(name) or has_surrogate(value)
+        ]
+        if surrogates:
+            return surrogates
         problems = [
             RowProblem(line, str(name), fields[name], "a column of the batch input", f"unknown column; use {COLUMNS}")
             for name in fields

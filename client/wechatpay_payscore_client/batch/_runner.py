@@ -45,7 +45,7 @@ from ._input import RawRow
 from ._journal import EventKind, Journal, JournalEvent, OrderRecord, Phase, utc_now
 from ._outcome import OrderResult, Outcome, RowProblem
 from ._pacing import Pacer
-from ._rows import BatchRow, RowChecker
+from ._rows import BatchRow, RowChecker, has_surrogate, shown_text
 from ._seen import SeenOrders
 from ._writer import Change, JournalWriter
 
@@ -171,6 +171,7 @@ class BatchRunner:
         self._emitting: set[asyncio.Future[None]] = set()
         self._failure: BaseException | None = None
         self._reading = _Reading()
+        self._unfinished_seen: set[str] = set()
 
     def _pacer(self) -> Pacer:
         if self.pacer is None:  # pragma: no cover - run() sets it before any worker starts
@@ -183,6 +184,8 @@ class BatchRunner:
         """Stop taking new orders; let the requests in flight end. Safe from a signal handler on the loop."""
         self._stopping = True
         self.stats.stopped = True
+        if self.pacer is not None:
+            self.pacer.stop()  # a worker waiting for its turn (a rate token, a 429 pause) sends nothing more
         if self._reading.future is not None and self._tasks:
             self._tasks[0].cancel()  # the reader waits for input: stop waiting (nothing of it was dispatched)
 
@@ -217,7 +220,7 @@ class BatchRunner:
             for n in range(self._concurrency)
         ]
         self._tasks = [producer, *workers]
-        finisher = asyncio.create_task(self._finish(producer, workers, work, results))
+        finisher = asyncio.create_task(self._finish(producer, workers, writer, work, results))
         failure: BaseException | None = None
         try:
             while True:
@@ -242,6 +245,7 @@ class BatchRunner:
         self,
         producer: asyncio.Task[None],
         workers: Sequence[asyncio.Task[None]],
+        writer: JournalWriter,
         work: asyncio.Queue[_Work | None],
         results: asyncio.Queue[OrderResult | None],
     ) -> None:
@@ -261,6 +265,14 @@ class BatchRunner:
                         await asyncio.sleep(0.01)
             ended = await asyncio.gather(*workers, return_exceptions=True)
             failures += [item for item in ended if isinstance(item, BaseException)]
+            left = [item for item in _drain(work) if item is not None]
+            if left:  # abort(): orders journaled as about to leave that no worker took
+                try:
+                    await self._withdraw(writer, left)
+                except Exception as exc:  # noqa: BLE001 - the journal failed: they stay SENDING, queried next run
+                    failures.append(exc)
+                    for item in left:
+                        self._unfinished(item.row.out_order_no)
             await asyncio.gather(*self._emitting, return_exceptions=True)  # the last results become durable
             await asyncio.sleep(0)  # let their callbacks hand them out
             if self._failure is not None:
@@ -323,7 +335,12 @@ class BatchRunner:
             if self._stopping:
                 await self._withdraw(writer, queue[index:])
                 return
-            await work.put(next_work)
+            try:
+                await work.put(next_work)
+            except asyncio.CancelledError:
+                # abort() while waiting for a free worker: these orders were journaled as about to leave, never did.
+                await self._withdraw(writer, queue[index:])
+                raise
 
     def _invalid(self, item: _Checked, record: OrderRecord | None) -> tuple[OrderResult, Change | None]:
         problems = item.checked if isinstance(item.checked, list) else []
@@ -343,7 +360,9 @@ class BatchRunner:
         fields = item.raw_fields or {}
         new = OrderRecord(
             out_order_no=item.key,
-            request={name: str(value) for name, value in fields.items() if isinstance(value, str)},
+            request={
+                shown_text(str(name)): shown_text(value) for name, value in fields.items() if isinstance(value, str)
+            },
             phase=Phase.FINAL,
             outcome=Outcome.INVALID,
             code=result.code,
@@ -387,9 +406,12 @@ class BatchRunner:
             return
         if record is None or record.phase in (Phase.PENDING, Phase.RETRY) or record.outcome is Outcome.INVALID:
             base = record if record is not None and record.outcome is not Outcome.INVALID else None
+            request = row.request_fields()
+            if base is not None and base.request.get("paid_time"):
+                request["paid_time"] = base.request["paid_time"]  # the same words as recorded: the same time
             marked = OrderRecord(
                 out_order_no=row.out_order_no,
-                request=row.request_fields(),
+                request=request,
                 phase=Phase.SENDING,
                 attempts=(base.attempts if base else 0) + 1,
                 lost_attempts=base.lost_attempts if base else 0,
@@ -406,7 +428,7 @@ class BatchRunner:
         """Orders journaled as about to be sent but never handed to the network: put them back as they were."""
         changes: list[Change] = []
         for item in items:
-            self.stats.unfinished.append(item.row.out_order_no)
+            self._unfinished(item.row.out_order_no)
             if not item.marked:
                 continue
             self.stats.withdrawn += 1
@@ -417,6 +439,11 @@ class BatchRunner:
             changes.append((restored, _event(item.record, EventKind.UNSEND, "stopped before this attempt left")))
         if changes:
             await writer.write(changes)
+
+    def _unfinished(self, out_order_no: str) -> None:
+        if out_order_no not in self._unfinished_seen:
+            self._unfinished_seen.add(out_order_no)
+            self.stats.unfinished.append(out_order_no)
 
     # -- one order -----------------------------------------------------------------------------------------------
 
@@ -432,6 +459,10 @@ class BatchRunner:
                 continue
             try:
                 result = await self._settle(writer, item)
+            except asyncio.CancelledError:
+                # abort(): this order's attempt may have left (the journal says SENDING or IN_DOUBT), or never did.
+                self._unfinished(item.row.out_order_no)
+                raise
             except Exception as exc:  # noqa: BLE001 - the journal failed: nothing may be sent without it
                 self._failure = self._failure or exc
                 self.abort()
@@ -460,6 +491,11 @@ class BatchRunner:
 
     async def _settle(self, writer: JournalWriter, item: _Work) -> OrderResult | None:
         row, record = item.row, item.record
+        recorded = record.request.get("paid_time")
+        if recorded and recorded != row.paid_time:
+            # The row says `now` (or the like) again: the query and any re-send carry the paid_time the journal
+            # recorded as sent, not a new one, or a sync applied earlier would look like someone else's.
+            row = attrs.evolve(row, paid_time=recorded)
         body = row.body()
         budget = _Budget(sends=self._max_sends, queries=self._max_queries, waits=self._max_waits)
         if item.marked:
@@ -473,7 +509,7 @@ class BatchRunner:
             record = record.evolve(phase=Phase.IN_DOUBT, outcome=None, finished_at=None)
         while record.phase is not Phase.FINAL:
             if self._stopping:
-                self.stats.unfinished.append(row.out_order_no)
+                self._unfinished(row.out_order_no)
                 return None
             if record.phase is Phase.IN_DOUBT:
                 record = await self._query(writer, row, body, record, budget)
@@ -495,13 +531,17 @@ class BatchRunner:
                 raise AssertionError(f"unexpected phase {record.phase}")
         return _result(record, row)
 
-    async def _send(
+    async def _send(  # noqa: PLR0911 - one return per kind of answer
         self, writer: JournalWriter, row: BatchRow, body: SyncServiceOrderRequest, record: OrderRecord, budget: _Budget
     ) -> OrderRecord:
         """Send attempt `record.attempts` (already journaled as SENDING) and journal what its answer means."""
         pacer = self._pacer()
         while True:
-            await pacer.acquire()
+            if not await pacer.acquire():
+                # Stopped before this attempt's turn: it never left, so it is withdrawn, not left in doubt.
+                record = record.evolve(phase=Phase.RETRY)
+                await writer.write([(record, _event(record, EventKind.UNSEND, "stopped before this attempt left"))])
+                return record
             self.stats.sends += 1
             try:
                 response = await _send(self._client, row.out_order_no, body)
@@ -581,7 +621,8 @@ class BatchRunner:
                 + "; run the batch again: it queries before sending",
             )
         budget.queries -= 1
-        await pacer.acquire()
+        if not await pacer.acquire():
+            return record  # stopped before the query's turn: still in doubt, queried first by the next run
         await writer.write([(record, _event(record, EventKind.QUERY, "reconciling query"))])
         self.stats.queries += 1
         try:
@@ -793,6 +834,8 @@ def _default_checker(now: Callable[[], datetime.datetime] | None) -> RowChecker:
 
 def _key_of(fields: Mapping[str, Any] | None) -> str | None:
     value = fields.get("out_order_no") if fields else None
+    if has_surrogate(value):
+        return None  # no usable key: neither journaled nor compared (SQLite cannot store it)
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
@@ -807,6 +850,13 @@ def _check_chunk(raws: Sequence[RawRow], checker: RowChecker, seen: SeenOrders) 
     for raw, row, key in zip(raws, checked, keys, strict=True):
         first = next(firsts) if key is not None else None
         items.append(_Checked(raw.line, key, row, raw.fields, duplicate_of=first))
+    return items
+
+
+def _drain(queue: asyncio.Queue[_Work | None]) -> list[_Work | None]:
+    items = []
+    while not queue.empty():
+        items.append(queue.get_nowait())
     return items
 
 
