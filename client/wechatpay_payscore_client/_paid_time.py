@@ -91,8 +91,7 @@ def paid_time_not_in_future(
     anything is sent; the tolerance absorbs a local clock that runs behind. A value that is not a valid
     `yyyyMMddHHmmss` / `yyyyMMdd` answers False (the contract check names that problem more precisely).
     """
-    moment = paid_time_moment(value)
-    if moment is None:
+    if paid_time_moment(value) is None:
         return False
     current = time.time() if now is None else now
-    return moment.timestamp() <= current + tolerance_s
+    return (value if len(value) == 14 else value + "000000") <= latest_paid_time(current, tolerance_s)

@@ -186,6 +186,7 @@ class Pipeline:
 
     def _check_paid_time(self, request: httpx.Request, raw_target: str, paid_time: str) -> None:
         """Protocol rule (documented): a payment cannot be later than its sync, beyond the clock tolerance."""
+        # The rule of `paid_time_not_in_future`, against a limit computed once a second.
         if (paid_time if len(paid_time) == 14 else paid_time + "000000") > self._latest_paid_time():
             problem = ValidationProblem(
                 location="body",
@@ -496,7 +497,7 @@ class Pipeline:
             failure.attempts = tuple(record.attempts)
             failure.__context__ = doubt
             return failure
-        self._record_query(record, result)
+        logger.info("WeChat Pay sync %s reconciled by query: %s", record.path, result.explanation)
         if result.verdict is SyncVerdict.NOT_APPLIED:
             if verdict.already_done:
                 return doubt
@@ -506,9 +507,6 @@ class Pipeline:
         record.known = True
         record.final = result.settled
         return self._verdict_error(result, record, request)
-
-    def _record_query(self, record: CallRecord, result: Reconciliation) -> None:
-        logger.info("WeChat Pay sync %s reconciled by query: %s", record.path, result.explanation)
 
     def _verdict_error(self, result: Reconciliation, record: CallRecord, request: httpx.Request) -> WechatPayError:
         classes: dict[SyncVerdict, tuple[type[WechatPayAPIError], int, str | None]] = {
