@@ -1,14 +1,28 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .cancel_service_order_request import CancelServiceOrderRequest
 from .collection_detail import CollectionDetail
+from .complete_service_order_request import CompleteServiceOrderRequest
+from .create_service_order_request import CreateServiceOrderRequest
+from .created_service_order import CreatedServiceOrder
+from .deduction import Deduction
 from .error_detail import ErrorDetail
 from .error_response import ErrorResponse
 from .location import Location
+from .location_input import LocationInput
+from .modify_service_order_request import ModifyServiceOrderRequest
 from .post_discount import PostDiscount
+from .post_discount_amount import PostDiscountAmount
+from .post_discount_input import PostDiscountInput
 from .post_payment import PostPayment
+from .post_payment_amount import PostPaymentAmount
+from .post_payment_input import PostPaymentInput
 from .promotion_detail import PromotionDetail
 from .promotion_goods_detail import PromotionGoodsDetail
+from .register_deduct_info_request import RegisterDeductInfoRequest
+from .registered_deduction import RegisteredDeduction
 from .risk_fund import RiskFund
+from .risk_fund_input import RiskFundInput
 from .service_order import ServiceOrder
 from .service_order_collection import ServiceOrderCollection
 from .sign_information import SignInformation
@@ -16,17 +30,32 @@ from .sync_detail import SyncDetail
 from .sync_service_order_request import SyncServiceOrderRequest
 from .sync_service_order_request_type import SyncServiceOrderRequestType
 from .time_range import TimeRange
+from .time_range_input import TimeRangeInput
 
 __all__ = (
+    "CancelServiceOrderRequest",
     "CollectionDetail",
+    "CompleteServiceOrderRequest",
+    "CreatedServiceOrder",
+    "CreateServiceOrderRequest",
+    "Deduction",
     "ErrorDetail",
     "ErrorResponse",
     "Location",
+    "LocationInput",
+    "ModifyServiceOrderRequest",
     "PostDiscount",
+    "PostDiscountAmount",
+    "PostDiscountInput",
     "PostPayment",
+    "PostPaymentAmount",
+    "PostPaymentInput",
     "PromotionDetail",
     "PromotionGoodsDetail",
+    "RegisterDeductInfoRequest",
+    "RegisteredDeduction",
     "RiskFund",
+    "RiskFundInput",
     "ServiceOrder",
     "ServiceOrderCollection",
     "SignInformation",
@@ -34,4 +63,5 @@ __all__ = (
     "SyncServiceOrderRequest",
     "SyncServiceOrderRequestType",
     "TimeRange",
+    "TimeRangeInput",
 )

@@ -27,7 +27,137 @@ export interface paths {
          */
         get: operations["queryServiceOrder"];
         put?: never;
+        /**
+         * Create a Pay Score service order (从业机构创建支付分订单)
+         * @description Creates a service order for one of the institution's sub-merchants. The answer is the order, as the query returns it, plus `package`, the data the app or mini program hands to WeChat to open the confirm page.
+         *
+         *     **The state after create (a decision of this contract).** The sources disagree: the older create page says `CREATED`, the newer page and the maintained API descriptions say `DOING`. The acquiring institution's development guide tells institutions to send `need_user_confirm: true` and wait for the user's confirmation (`PAYSCORE.USER_CONFIRM`): with `need_user_confirm: true` the order starts `CREATED` and becomes `DOING` / `USER_CONFIRM` when the user confirms; without it the order starts `DOING` / `USER_CONFIRM` at once (the newer pages). `CREATED` orders left untouched for 30 days become `EXPIRED`.
+         *
+         *     **Re-entry (原参重入).** "相同参数重复调用可以返回成功": sending the same body again is safe and answers the same order, so an unknown outcome is settled by re-sending the identical body. The same `out_order_no` with any other parameter is refused `400 INVALID_REQUEST` (请确认相同单号是否使用了不同的参数).
+         *
+         *     **Ids.** `service_id`, `appid`, `sub_mchid`, `sub_appid` and `channel_id` must be those registered for the service: any other is answered `403 NO_AUTH` (商户暂无权限使用此服务), the error other SDKs' users meet most. Every later call on the order must send the same ids.
+         */
+        post: operations["createServiceOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/payscore/acquiringbank/serviceorder/deduction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query the deduction registered for a service order (从业机构查询扣款信息)
+         * @description Reads back the deduction order (扣款单) registered with `registerdeductinfo`: its `out_trade_no` and the description shown to the user. Answers while the order is `DOING` / `MCH_COMPLETE` or `DONE`; an order with no registered deduction is answered `404 ORDER_NOT_EXIST`. It changes nothing and may be retried freely; it is the evidence that settles a registration whose outcome is unknown.
+         *
+         *     **Parameters.** All are required by the official page except `sub_appid`; the maintained API descriptions make `out_order_no` optional, but a deduction belongs to one order, so it is required here. Send them in the declared order (the official example's), encoded as for the order query, and sign the string sent.
+         */
+        get: operations["queryDeductInfo"];
+        put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a Pay Score service order (从业机构取消支付分订单)
+         * @description Cancels an order that is `CREATED`, `DOING` / `USER_CONFIRM` or `DOING` / `MCH_COMPLETE` (awaiting payment); it becomes `REVOKED`, and the user is told the `reason`. Answered `204 No Content`.
+         *
+         *     **Refusals.** `ORDER_DONE` (already paid), `ORDER_CANCELED` (already revoked, or expired), `INVALID_ORDER_STATE` while a registered deduction (扣款单) is effective: it blocks the cancel for up to 24 hours, until it lapses or is closed at the clearing house (UnionPay / NetsUnion).
+         *
+         *     **Re-entry (原参重入).** The same parameters, the `reason` included, may be sent again: a repeat of an applied cancel succeeds again. An unknown outcome is settled by re-sending the identical body. `service_id` is optional (选填) on the official page and required by the maintained descriptions: required here, since the order belongs to a service and its absence risks `403 NO_AUTH`.
+         */
+        post: operations["cancelServiceOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a Pay Score service order after the service (从业机构完结支付分订单)
+         * @description Tells WeChat Pay the service ended and what it costs: the order must be `DOING` / `USER_CONFIRM` and becomes `DOING` / `MCH_COMPLETE` with `collection.state` `USER_PAYING`. WeChat Pay does **not** collect the money in this family: the institution registers a deduction (`registerdeductinfo`) and collects it through the clearing house, or the user pays actively, or the payment through another channel is synced.
+         *
+         *     **The amount rule** (`x-rules`): `total_amount` = Σ `post_payments[].amount` − Σ `post_discounts[].amount`, at least 0, and, in the deposit-first modes (先免 / 交押金), not above the order's `risk_fund.amount`. Discount names are unique within the order. WeChat Pay answers a wrong sum `400 PARAM_ERROR` (最终总金额计算非法).
+         *
+         *     **The answer (a decision of this contract).** The maintained API descriptions answer `204 No Content`; one SDK types the answer as the whole order, by inheritance from another family's model. `204` is declared here; a `200` is not the declared success, so a client reports it as an unexpected answer and settles the outcome with a query. `channel_id` is required (every official page; the maintained descriptions make it optional).
+         *
+         *     **Unknown outcome.** Complete is not declared re-entrant: after a lost answer, query the order. `DOING` / `MCH_COMPLETE` (or later) with this request's `total_amount` means it was applied; still `USER_CONFIRM` means it was not and the same body may be sent again.
+         */
+        post: operations["completeServiceOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lower the amount of a completed service order (从业机构修改订单金额)
+         * @description Lowers what a completed order (`DOING` / `MCH_COMPLETE`) costs; the charges and discounts replace the complete's. Answered `204 No Content`.
+         *
+         *     **Rules** (`x-rules`): the same amount rule as complete; and the new `total_amount` may not exceed the amount the order has now ("不能超过完结订单时候的总金额": not above, so a repeat of an applied modify is accepted). Blocked while a registered deduction is effective (`INVALID_ORDER_STATE`). `channel_id` and `post_payments` are required (official pages; the maintained descriptions make them optional).
+         *
+         *     **Unknown outcome.** Not declared re-entrant: query the order; this request's `total_amount` on a `MCH_COMPLETE` order means it was applied.
+         */
+        post: operations["modifyServiceOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register the deduction the clearing house will collect (从业机构登记扣款信息)
+         * @description After a successful complete, registers the deduction order (扣款单) whose number `out_trade_no` the institution then uses at the clearing house (UnionPay / NetsUnion 委托代扣); WeChat Pay does not collect by itself in this family. Answered `200` with the `description` shown to the user. Not while the user has the cashier open.
+         *
+         *     **Validity.** A registered deduction is effective for 24 hours and can be collected once; while it is effective it blocks cancel, modify and sync (`INVALID_ORDER_STATE`). After it lapsed, register again with a new `out_trade_no`.
+         *
+         *     **Re-entry.** "扣款单有效期内支持重入的，重入不会刷新扣款单有效期": within the 24 hours the same body may be sent again (it does not extend the validity), so an unknown outcome is settled by re-sending it; after that, by the deduction query (`queryDeductInfo`). `appid` and `out_trade_no` are required (the official page; the maintained descriptions make them optional, and one lists a `reason` that no page defines).
+         */
+        post: operations["registerDeductInfo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -64,6 +194,397 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An id WeChat Pay issued (服务ID, 商户号, 公众账号ID): at most 32 characters, no control characters and no characters outside the Basic Multilingual Plane. */
+        Identifier: string;
+        /** @description A merchant's order number (商户服务订单号, 商户扣款单号): at most 32 characters of digits, letters and `_ - | *`, unique per merchant. */
+        OrderNumber: string;
+        /** @description An amount in fen (分, 0.01 CNY); never negative. */
+        Amount: number;
+        /** @description A short text shown to the user, at most 20 characters (every character counts one). */
+        ShortText: string;
+        /** @description Why, at most 50 characters, shown to the user. A re-send must repeat it exactly. */
+        Reason: string;
+        /** @description A new service order. Required fields follow the official page and the maintained descriptions. */
+        CreateServiceOrderRequest: {
+            /**
+             * @description Pay Score service id (服务ID).
+             * @example 2002000000000558128851361561536
+             */
+            service_id: components["schemas"]["Identifier"];
+            /**
+             * @description The institution's app id (从业机构公众账号ID); later calls must use the same one.
+             * @example wxd678efh567hg6787
+             */
+            appid: components["schemas"]["Identifier"];
+            /**
+             * @description The sub-merchant's merchant id (子商户号).
+             * @example 1900000109
+             */
+            sub_mchid: components["schemas"]["Identifier"];
+            /**
+             * @description The sub-merchant's app id (子商户公众账号ID).
+             * @example wxd678efh567hg6999
+             */
+            sub_appid?: components["schemas"]["Identifier"];
+            /**
+             * @description The channel merchant id (渠道商商户号).
+             * @example 1230000109
+             */
+            channel_id: components["schemas"]["Identifier"];
+            /**
+             * @description The merchant's number for the new order (商户服务订单号).
+             * @example 1234323JKHDFE1243252
+             */
+            out_order_no: components["schemas"]["OrderNumber"];
+            /**
+             * @description What the service is (服务信息), at most 20 characters, shown to the user.
+             * @example 某某酒店
+             */
+            service_introduction: components["schemas"]["ShortText"];
+            /** @description The charges of the service (后付费项目), at most 100. */
+            post_payments?: components["schemas"]["PostPaymentInput"][];
+            /** @description The discounts of the service (后付费商户优惠), at most 30, names unique. */
+            post_discounts?: components["schemas"]["PostDiscountInput"][];
+            risk_fund: components["schemas"]["RiskFundInput"];
+            time_range: components["schemas"]["TimeRangeInput"];
+            location?: components["schemas"]["LocationInput"];
+            /**
+             * @description The user's id under `appid`.
+             * @example oUpF8uMuAJO_M2pxb1Q9zNjWeS6o
+             */
+            openid?: string;
+            /**
+             * @description The user's id under `sub_appid`.
+             * @example oUpF8uMuAJO_M2pxb1Q9zNjWeS6o
+             */
+            sub_openid?: string;
+            /**
+             * @description `true` (the acquiring family's guide): the order waits in `CREATED` for the user's confirmation.
+             * @example true
+             */
+            need_user_confirm?: boolean;
+            /**
+             * @description Where WeChat Pay sends this order's notifications (商户回调地址), an `https://` URL.
+             * @example https://api.test.com
+             */
+            notify_url: string;
+            /**
+             * @description The merchant's data (商户数据包), echoed by the query.
+             * @example Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald
+             */
+            attach?: string;
+        };
+        /** @description Which order to cancel, and why. */
+        CancelServiceOrderRequest: {
+            /**
+             * @description Pay Score service id (服务ID); required here (see the operation).
+             * @example 2002000000000558128851361561536
+             */
+            service_id: components["schemas"]["Identifier"];
+            /**
+             * @description The sub-merchant's merchant id (子商户号).
+             * @example 1900000109
+             */
+            sub_mchid: components["schemas"]["Identifier"];
+            /**
+             * @description The channel merchant id (渠道商商户号).
+             * @example 1230000109
+             */
+            channel_id: components["schemas"]["Identifier"];
+            /**
+             * @description Why the order is cancelled (取消原因), at most 50 characters, shown to the user.
+             * @example 用户投诉
+             */
+            reason: components["schemas"]["Reason"];
+        };
+        /** @description What the service cost. The amount rule is the operation's `x-rules`. */
+        CompleteServiceOrderRequest: {
+            /**
+             * @description Pay Score service id (服务ID).
+             * @example 2002000000000558128851361561536
+             */
+            service_id: components["schemas"]["Identifier"];
+            /**
+             * @description The sub-merchant's merchant id (子商户号).
+             * @example 1900000109
+             */
+            sub_mchid: components["schemas"]["Identifier"];
+            /**
+             * @description The channel merchant id (渠道商商户号).
+             * @example 1230000109
+             */
+            channel_id: components["schemas"]["Identifier"];
+            /** @description The charges (后付费项目), 1 to 100; they replace those given at creation. */
+            post_payments: components["schemas"]["PostPaymentAmount"][];
+            /** @description The discounts (后付费商户优惠), at most 30, names unique; they replace those given at creation. */
+            post_discounts?: components["schemas"]["PostDiscountAmount"][];
+            /**
+             * @description The total (总金额), in fen: Σ `post_payments[].amount` − Σ `post_discounts[].amount`, not above the order's `risk_fund.amount`.
+             * @example 39900
+             */
+            total_amount: components["schemas"]["Amount"];
+            time_range?: components["schemas"]["TimeRangeInput"];
+            location?: components["schemas"]["LocationInput"];
+            /**
+             * @description When the service ended (服务完成时间), RFC 3339, e.g. `2019-11-11T16:24:05+08:00`.
+             * @example 2030-12-25T12:10:10+08:00
+             */
+            complete_time?: string;
+            /**
+             * @description Whether the payment is to be shared (微信支付服务分账标记).
+             * @example false
+             */
+            profit_sharing?: boolean;
+            /**
+             * @description Promotion tag (订单优惠标记).
+             * @example goods_tag
+             */
+            goods_tag?: string;
+        };
+        /** @description The lowered amount and why. The rules are the operation's `x-rules`. */
+        ModifyServiceOrderRequest: {
+            /**
+             * @description Pay Score service id (服务ID).
+             * @example 2002000000000558128851361561536
+             */
+            service_id: components["schemas"]["Identifier"];
+            /**
+             * @description The sub-merchant's merchant id (子商户号).
+             * @example 1900000109
+             */
+            sub_mchid: components["schemas"]["Identifier"];
+            /**
+             * @description The channel merchant id (渠道商商户号).
+             * @example 1230000109
+             */
+            channel_id: components["schemas"]["Identifier"];
+            /** @description The charges (后付费项目), 1 to 100; they replace the complete's. */
+            post_payments: components["schemas"]["PostPaymentAmount"][];
+            /** @description The discounts (后付费商户优惠), at most 30, names unique; they replace the complete's. */
+            post_discounts?: components["schemas"]["PostDiscountAmount"][];
+            /**
+             * @description The new total (总金额), in fen; the sum rule holds, and it is not above the order's total now.
+             * @example 30000
+             */
+            total_amount: components["schemas"]["Amount"];
+            /**
+             * @description Why the amount changes (修改原因), shown to the user.
+             * @example 用户投诉
+             */
+            reason: components["schemas"]["Reason"];
+        };
+        /** @description The deduction order to register for a completed service order. */
+        RegisterDeductInfoRequest: {
+            /**
+             * @description Pay Score service id (服务ID).
+             * @example 2002000000000558128851361561536
+             */
+            service_id: components["schemas"]["Identifier"];
+            /**
+             * @description The institution's app id (从业机构公众账号ID), the one the order was created with.
+             * @example wxd678efh567hg6787
+             */
+            appid: components["schemas"]["Identifier"];
+            /**
+             * @description The sub-merchant's merchant id (子商户号).
+             * @example 1900000109
+             */
+            sub_mchid: components["schemas"]["Identifier"];
+            /**
+             * @description The sub-merchant's app id (子商户公众账号ID), when the order has one.
+             * @example wxd678efh567hg6999
+             */
+            sub_appid?: components["schemas"]["Identifier"];
+            /**
+             * @description The channel merchant id (渠道商商户号).
+             * @example 1230000109
+             */
+            channel_id: components["schemas"]["Identifier"];
+            /**
+             * @description The deduction order's number (商户扣款单号), the number of the clearing house's 委托代扣 order; it need not equal `out_order_no`. One number per registration: a lapsed one is never reused.
+             * @example DEDUCT20301225001
+             */
+            out_trade_no: components["schemas"]["OrderNumber"];
+        };
+        /** @description The answer to a registration. */
+        RegisteredDeduction: {
+            /**
+             * @description What the user is shown (商品或支付单简要描述).
+             * @example QQ充电宝服务
+             */
+            description: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The deduction registered for an order. */
+        Deduction: {
+            /**
+             * @description What the user is shown (商品或支付单简要描述).
+             * @example QQ充电宝服务
+             */
+            description: string;
+            /**
+             * @description The deduction order's number (商户扣款单号).
+             * @example DEDUCT20301225001
+             */
+            out_trade_no: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The order as created, as the query answers it, plus `package` for the confirm page. */
+        CreatedServiceOrder: components["schemas"]["ServiceOrder"] & {
+            /**
+             * @description The data to open WeChat's confirm page with (跳转微信侧小程序订单数据).
+             * @example DJIOSQPYWDxsjdldeskdjkldjd8kdhsjdfk
+             */
+            package: string;
+        };
+        /** @description One charge, as created (后付费项目). */
+        PostPaymentInput: {
+            /**
+             * @description Name of the charge (付费项目名称), at most 20 characters.
+             * @example 就餐费用
+             */
+            name: components["schemas"]["ShortText"];
+            /**
+             * @description What it is for (付费说明), at most 30 characters.
+             * @example 就餐人均100元
+             */
+            description?: string;
+            /**
+             * @description Amount of the line (金额), in fen.
+             * @example 40000
+             */
+            amount?: components["schemas"]["Amount"];
+            /**
+             * @description Count (付费数量), 1 to 100.
+             * @example 4
+             */
+            count?: number;
+        };
+        /** @description One charge with its amount, as completed or modified (后付费项目). */
+        PostPaymentAmount: {
+            /**
+             * @description Name of the charge (付费项目名称), at most 20 characters.
+             * @example 就餐费用
+             */
+            name: components["schemas"]["ShortText"];
+            /**
+             * @description What it is for (付费说明), at most 30 characters.
+             * @example 就餐人均100元
+             */
+            description?: string;
+            /**
+             * @description Amount of the line (金额), in fen; it counts in the sum rule.
+             * @example 40000
+             */
+            amount: components["schemas"]["Amount"];
+            /**
+             * @description Count (付费数量), 1 to 100.
+             * @example 4
+             */
+            count?: number;
+        };
+        /** @description One discount, as created (后付费商户优惠). */
+        PostDiscountInput: {
+            /**
+             * @description Name of the discount (优惠名称), at most 20 characters, unique within the order.
+             * @example 满20减1元
+             */
+            name: components["schemas"]["ShortText"];
+            /**
+             * @description What it is (优惠说明), at most 30 characters.
+             * @example 不与其他优惠叠加
+             */
+            description: string;
+            /**
+             * @description Amount (优惠金额), in fen.
+             * @example 100
+             */
+            amount?: components["schemas"]["Amount"];
+            /**
+             * @description Count (优惠数量).
+             * @example 2
+             */
+            count?: number;
+        };
+        /** @description One discount with its amount, as completed or modified (后付费商户优惠). */
+        PostDiscountAmount: {
+            /**
+             * @description Name of the discount (优惠名称), at most 20 characters, unique within the order.
+             * @example 满20减1元
+             */
+            name: components["schemas"]["ShortText"];
+            /**
+             * @description What it is (优惠说明), at most 30 characters.
+             * @example 不与其他优惠叠加
+             */
+            description: string;
+            /**
+             * @description Amount (优惠金额), in fen; it counts in the sum rule.
+             * @example 100
+             */
+            amount: components["schemas"]["Amount"];
+            /**
+             * @description Count (优惠数量).
+             * @example 2
+             */
+            count?: number;
+        };
+        /** @description The service's risk fund (订单风险金). `name` is a value of the deposit-first mode's list; `DEPOSIT` is the one value seen for this family (the full list was not published with it), so it is a plain upper-case word here. */
+        RiskFundInput: {
+            /**
+             * @description Kind of risk fund (风险金名称), e.g. `DEPOSIT`.
+             * @example DEPOSIT
+             */
+            name: string;
+            /**
+             * @description Amount (风险金额), in fen; caps the complete's `total_amount`.
+             * @example 80000
+             */
+            amount: components["schemas"]["Amount"];
+            /**
+             * @description What it covers (风险说明), at most 30 characters.
+             * @example 就餐的预估费用
+             */
+            description?: string;
+        };
+        /** @description When the service runs (服务时间段), Beijing time. */
+        TimeRangeInput: {
+            /**
+             * @description Start (服务开始时间), `yyyyMMddHHmmss`, `yyyyMMdd` or `OnAccept` (when the user confirms).
+             * @example 20301225091010
+             */
+            start_time: string;
+            /**
+             * @description Remark on the start (服务开始时间备注), at most 20 characters.
+             * @example 备注1
+             */
+            start_time_remark?: string;
+            /**
+             * @description End (预计服务结束时间), `yyyyMMddHHmmss` or `yyyyMMdd` (23:59:59 that day).
+             * @example 20301225121010
+             */
+            end_time?: string;
+            /**
+             * @description Remark on the end (预计服务结束时间备注), at most 20 characters.
+             * @example 备注2
+             */
+            end_time_remark?: string;
+        };
+        /** @description Where the service takes place (服务位置). */
+        LocationInput: {
+            /**
+             * @description Where it starts (服务开始地点), at most 50 characters.
+             * @example 嗨客时尚主题展餐厅
+             */
+            start_location?: string;
+            /**
+             * @description Where it ends (预计服务结束位置), at most 50 characters.
+             * @example 嗨客时尚主题展餐厅
+             */
+            end_location?: string;
+        };
         /** @description What the acquiring institution tells WeChat Pay Score about the service order. */
         SyncServiceOrderRequest: {
             /**
@@ -516,7 +1037,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request was refused. Codes: `PARAM_ERROR` (a parameter is malformed; `detail` names it), `INVALID_REQUEST` (breaks the APIv3 rules — e.g. a missing `Accept` or `User-Agent` header — or a business rule, e.g. the same order number with other parameters), `INVALID_ORDER_STATE` (the order is not `DOING` + `MCH_COMPLETE`), `ORDER_CANCELED` (the order was revoked or expired), `ORDER_DONE` (the order is already completed — after a retry of an unknown outcome this means the earlier attempt succeeded). */
+        /** @description The request was refused. Codes: `PARAM_ERROR` (a parameter is malformed, or an `x-rules` rule is broken; `detail` names it), `INVALID_REQUEST` (breaks the APIv3 rules — e.g. a missing `Accept` or `User-Agent` header — or a business rule: the same order number with other parameters, 请确认相同单号是否使用了不同的参数), `INVALID_ORDER_STATE` (the order's state forbids this call, or a registered deduction is effective and blocks it for up to 24 hours), `ORDER_CANCELED` (the order was revoked or expired), `ORDER_DONE` (the order is already paid — after a retry of a sync whose outcome was unknown this means the earlier attempt succeeded). Each operation's `x-outcome.already-there` says which codes mean "already where this call would put it". */
         BadRequest: {
             headers: {
                 "Request-ID": components["headers"]["Request-ID"];
@@ -561,7 +1082,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description `NO_AUTH`: the merchant is not allowed to call this API. */
+        /** @description `NO_AUTH`: the merchant is not allowed to call this API for this order — most often because `service_id`, `appid`, `sub_mchid`, `sub_appid` or `channel_id` differ from those registered for the service and used at creation (商户暂无权限使用此服务). */
         Forbidden: {
             headers: {
                 "Request-ID": components["headers"]["Request-ID"];
@@ -608,7 +1129,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description `SYSTEM_ERROR`: a problem on WeChat Pay's side; retry later with the same parameters. For a call that changes state (the sync) the outcome may be unknown: a retry answered `ORDER_DONE` means an earlier attempt succeeded. The query changes nothing and may simply be retried. */
+        /** @description `SYSTEM_ERROR`: a problem on WeChat Pay's side; retry later with the same parameters. For a call that changes an order the outcome is unknown: settle it as its `x-outcome` says (a retry of a sync answered `ORDER_DONE` means an earlier attempt succeeded). The queries change nothing and may simply be retried. */
         InternalServerError: {
             headers: {
                 "Request-ID": components["headers"]["Request-ID"];
@@ -716,6 +1237,266 @@ export interface operations {
                 };
             };
             400: components["responses"]["QueryBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    createServiceOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateServiceOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The order as created (or as it already was, for an identical re-send), with its `package`. */
+            200: {
+                headers: {
+                    "Request-ID": components["headers"]["Request-ID"];
+                    "Wechatpay-Timestamp": components["headers"]["Wechatpay-Timestamp"];
+                    "Wechatpay-Nonce": components["headers"]["Wechatpay-Nonce"];
+                    "Wechatpay-Signature": components["headers"]["Wechatpay-Signature"];
+                    "Wechatpay-Serial": components["headers"]["Wechatpay-Serial"];
+                    "Wechatpay-Signature-Type": components["headers"]["Wechatpay-Signature-Type"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedServiceOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    queryDeductInfo: {
+        parameters: {
+            query: {
+                /**
+                 * @description Pay Score service id (服务ID).
+                 * @example 2002000000000558128851361561536
+                 */
+                service_id: components["schemas"]["Identifier"];
+                /**
+                 * @description The acquiring institution's app id (从业机构公众账号ID), the one the order was created with.
+                 * @example wxd678efh567hg6787
+                 */
+                appid: components["schemas"]["Identifier"];
+                /**
+                 * @description The sub-merchant's merchant id (子商户号).
+                 * @example 1900000109
+                 */
+                sub_mchid: components["schemas"]["Identifier"];
+                /**
+                 * @description The sub-merchant's app id (子商户公众账号ID), when the order has one.
+                 * @example wxd678efh567hg6999
+                 */
+                sub_appid?: components["schemas"]["Identifier"];
+                /**
+                 * @description The channel merchant id (渠道商商户号).
+                 * @example 1230000109
+                 */
+                channel_id: components["schemas"]["Identifier"];
+                /**
+                 * @description The merchant's service order number (商户服务订单号).
+                 * @example 1234323JKHDFE1243252
+                 */
+                out_order_no: components["schemas"]["OrderNumber"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registered deduction. Signed like every other answer; verify before reading it. */
+            200: {
+                headers: {
+                    "Request-ID": components["headers"]["Request-ID"];
+                    "Wechatpay-Timestamp": components["headers"]["Wechatpay-Timestamp"];
+                    "Wechatpay-Nonce": components["headers"]["Wechatpay-Nonce"];
+                    "Wechatpay-Signature": components["headers"]["Wechatpay-Signature"];
+                    "Wechatpay-Serial": components["headers"]["Wechatpay-Serial"];
+                    "Wechatpay-Signature-Type": components["headers"]["Wechatpay-Signature-Type"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deduction"];
+                };
+            };
+            400: components["responses"]["QueryBadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    cancelServiceOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The merchant's service order number (商户服务订单号), unique per merchant; not WeChat Pay's transaction id. At most 32 characters of digits, letters and `_ - | *` (so `.` and `..` are never valid). Percent-encode it in the path (`|` is sent as `%7C`) and sign the path as sent.
+                 * @example 1234323JKHDFE1243252
+                 */
+                out_order_no: components["parameters"]["OutOrderNo"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelServiceOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The order is now `REVOKED`. Empty body; the answer is signed like every other. */
+            204: {
+                headers: {
+                    "Request-ID": components["headers"]["Request-ID"];
+                    "Wechatpay-Timestamp": components["headers"]["Wechatpay-Timestamp"];
+                    "Wechatpay-Nonce": components["headers"]["Wechatpay-Nonce"];
+                    "Wechatpay-Signature": components["headers"]["Wechatpay-Signature"];
+                    "Wechatpay-Serial": components["headers"]["Wechatpay-Serial"];
+                    "Wechatpay-Signature-Type": components["headers"]["Wechatpay-Signature-Type"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    completeServiceOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The merchant's service order number (商户服务订单号), unique per merchant; not WeChat Pay's transaction id. At most 32 characters of digits, letters and `_ - | *` (so `.` and `..` are never valid). Percent-encode it in the path (`|` is sent as `%7C`) and sign the path as sent.
+                 * @example 1234323JKHDFE1243252
+                 */
+                out_order_no: components["parameters"]["OutOrderNo"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteServiceOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The order is now `DOING` / `MCH_COMPLETE`, awaiting payment. Empty body, signed. */
+            204: {
+                headers: {
+                    "Request-ID": components["headers"]["Request-ID"];
+                    "Wechatpay-Timestamp": components["headers"]["Wechatpay-Timestamp"];
+                    "Wechatpay-Nonce": components["headers"]["Wechatpay-Nonce"];
+                    "Wechatpay-Signature": components["headers"]["Wechatpay-Signature"];
+                    "Wechatpay-Serial": components["headers"]["Wechatpay-Serial"];
+                    "Wechatpay-Signature-Type": components["headers"]["Wechatpay-Signature-Type"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    modifyServiceOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The merchant's service order number (商户服务订单号), unique per merchant; not WeChat Pay's transaction id. At most 32 characters of digits, letters and `_ - | *` (so `.` and `..` are never valid). Percent-encode it in the path (`|` is sent as `%7C`) and sign the path as sent.
+                 * @example 1234323JKHDFE1243252
+                 */
+                out_order_no: components["parameters"]["OutOrderNo"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifyServiceOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The order's amount is lowered. Empty body, signed. */
+            204: {
+                headers: {
+                    "Request-ID": components["headers"]["Request-ID"];
+                    "Wechatpay-Timestamp": components["headers"]["Wechatpay-Timestamp"];
+                    "Wechatpay-Nonce": components["headers"]["Wechatpay-Nonce"];
+                    "Wechatpay-Signature": components["headers"]["Wechatpay-Signature"];
+                    "Wechatpay-Serial": components["headers"]["Wechatpay-Serial"];
+                    "Wechatpay-Signature-Type": components["headers"]["Wechatpay-Signature-Type"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    registerDeductInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The merchant's service order number (商户服务订单号), unique per merchant; not WeChat Pay's transaction id. At most 32 characters of digits, letters and `_ - | *` (so `.` and `..` are never valid). Percent-encode it in the path (`|` is sent as `%7C`) and sign the path as sent.
+                 * @example 1234323JKHDFE1243252
+                 */
+                out_order_no: components["parameters"]["OutOrderNo"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterDeductInfoRequest"];
+            };
+        };
+        responses: {
+            /** @description The deduction is registered (or was, for a re-send within its validity). */
+            200: {
+                headers: {
+                    "Request-ID": components["headers"]["Request-ID"];
+                    "Wechatpay-Timestamp": components["headers"]["Wechatpay-Timestamp"];
+                    "Wechatpay-Nonce": components["headers"]["Wechatpay-Nonce"];
+                    "Wechatpay-Signature": components["headers"]["Wechatpay-Signature"];
+                    "Wechatpay-Serial": components["headers"]["Wechatpay-Serial"];
+                    "Wechatpay-Signature-Type": components["headers"]["Wechatpay-Signature-Type"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisteredDeduction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
