@@ -21,7 +21,9 @@ from wechatpay_auth import ConfigurationError, ResponseVerificationError, Wechat
 
 from ._contract import Contract, Operation, load_contract, paid_time_is_valid
 from ._errors import (
+    AlreadyAppliedError,
     AlreadySyncedError,
+    AlreadyThereError,
     APIConnectionError,
     APITimeoutError,
     Attempt,
@@ -29,6 +31,7 @@ from ._errors import (
     EndpointNotFoundError,
     Evidence,
     NotAppliedError,
+    OrderAlreadyCancelledError,
     OrderAlreadyDoneError,
     OrderNotFoundError,
     OrderStateError,
@@ -61,7 +64,7 @@ from ._urls import check_base_url, check_headers
 if TYPE_CHECKING:
     from ._options import MerchantOptions, Secret
     from ._outcome import MAX_RETRY_AFTER
-    from ._reconcile import Reconciliation, SyncVerdict, reconcile_sync, reconcile_sync_async
+    from ._reconcile import Reconciliation, SyncVerdict, Verdict, reconcile_sync, reconcile_sync_async
     from ._settings import ENV_PREFIX, ClientSettings
 
 # Loaded on first use, so that importing the package stays cheap: settings and reconciliation are not every
@@ -72,6 +75,7 @@ _LAZY = {
     "MAX_RETRY_AFTER": "._outcome",
     "Reconciliation": "._reconcile",
     "SyncVerdict": "._reconcile",
+    "Verdict": "._reconcile",
     "reconcile_sync": "._reconcile",
     "reconcile_sync_async": "._reconcile",
     "ENV_PREFIX": "._settings",
@@ -98,7 +102,9 @@ __all__ = [
     "PRIMARY_BASE_URL",
     "APIConnectionError",
     "APITimeoutError",
+    "AlreadyAppliedError",
     "AlreadySyncedError",
+    "AlreadyThereError",
     "Attempt",
     "BadRequestError",
     "ClientSettings",
@@ -109,6 +115,7 @@ __all__ = [
     "MerchantOptions",
     "NotAppliedError",
     "Operation",
+    "OrderAlreadyCancelledError",
     "OrderAlreadyDoneError",
     "OrderNotFoundError",
     "OrderStateError",
@@ -129,6 +136,7 @@ __all__ = [
     "UnexpectedResponseError",
     "UnverifiedResponseError",
     "ValidationProblem",
+    "Verdict",
     "WechatPayAPIError",
     "WechatPayClient",
     "WechatPayError",

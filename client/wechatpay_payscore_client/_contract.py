@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._body_rules import BodyRule, parse_rules
 from ._paid_time import paid_time_moment
+from ._verdicts import OutcomeRule, parse_outcome
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -77,6 +79,16 @@ class Operation:
     # The JSON body schema of each declared success that has one (a query's order): a verified answer that breaks
     # it is not the declared success.
     success_bodies: Mapping[int, jsonschema_rs.Validator] = attrs.field(factory=dict, repr=False, eq=False)
+    # `x-outcome`: what the answer of a state-changing operation means (None: the operation changes nothing).
+    outcome: OutcomeRule | None = None
+    # `x-rules`: rules across body fields that JSON Schema cannot say.
+    rules: tuple[BodyRule, ...] = ()
+    # JSON pointers of the body's `wechatpay-paid-time` fields: a payment cannot be later than its report.
+    paid_time_fields: tuple[str, ...] = ()
+    # The generated model of the declared success's body (`ServiceOrder`, ...), and the fields it requires: an
+    # answer that lacks one of the ids it was asked about is about another thing.
+    success_model: str | None = None
+    answer_required: tuple[str, ...] = ()
     # The declared 2xx answers: the only ones a call may return as success.
     success_statuses: frozenset[int] = attrs.field(init=False, eq=False)
 
@@ -180,9 +192,12 @@ def _operations(document: Mapping[str, Any]) -> tuple[Operation, ...]:
                 )
             body = _resolve(spec.get("requestBody"), document)
             body_validator = None
+            paid_time_fields: tuple[str, ...] = ()
             if body is not None:
                 schema = body["content"]["application/json"]["schema"]
                 body_validator = _compile(schema, components)
+                paid_time_fields = tuple(_format_fields(schema, document, "wechatpay-paid-time"))
+            outcome = spec.get("x-outcome")
             operations.append(
                 Operation(
                     operation_id=spec["operationId"],
@@ -195,9 +210,43 @@ def _operations(document: Mapping[str, Any]) -> tuple[Operation, ...]:
                     path_regex=_template_regex(path),
                     exactly_one_of=tuple(str(name) for name in spec.get("x-exactly-one-of", ())),
                     success_bodies=_success_bodies(spec, document, components),
+                    outcome=parse_outcome(outcome) if outcome is not None else None,
+                    rules=parse_rules(spec.get("x-rules") or ()),
+                    paid_time_fields=paid_time_fields,
+                    **_success_model(spec, document),
                 )
             )
     return tuple(operations)
+
+
+def _success_model(spec: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, Any]:
+    """The name of the schema a declared 2xx answer's body refers to, and the fields it (with its `allOf`) requires."""
+    for status, answer in spec.get("responses", {}).items():
+        if not (status.isdigit() and 200 <= int(status) < 300):
+            continue
+        content = (_resolve(answer, document) or {}).get("content") or {}
+        schema = (content.get("application/json") or {}).get("schema")
+        if not isinstance(schema, Mapping) or "$ref" not in schema:
+            continue
+        resolved = _resolve(schema, document)
+        required = list(resolved.get("required", ()))
+        for part in resolved.get("allOf", ()):
+            required += _resolve(part, document).get("required", ())
+        return {"success_model": str(schema["$ref"]).rsplit("/", 1)[-1], "answer_required": tuple(required)}
+    return {}
+
+
+def _format_fields(schema: Any, document: Mapping[str, Any], name: str, pointer: str = "") -> list[str]:
+    """JSON pointers of the object properties (nested objects included) whose schema names `format: name`."""
+    node = _resolve(schema, document)
+    if not isinstance(node, Mapping):
+        return []
+    if node.get("format") == name:
+        return [pointer]
+    found: list[str] = []
+    for key, child in (node.get("properties") or {}).items():
+        found += _format_fields(child, document, name, f"{pointer}/{key}")
+    return found
 
 
 def _success_bodies(

@@ -4,7 +4,7 @@
     ├── ConfigurationError                      (wechatpay_auth) bad keys, ids or settings, at construction
     ├── RequestValidationError                  refused before signing: fix the input; nothing was sent
     ├── APIConnectionError                      WeChat Pay was not reached; nothing was sent; safe to retry
-    ├── NotAppliedError                         a query proved the sync was not applied; safe to send again
+    ├── NotAppliedError                         a query proved the call was not applied; safe to send again
     ├── OutcomeUnknownError                     the request was sent and may have taken effect: reconcile
     │   ├── APITimeoutError                         no (complete) answer in time, or the connection dropped
     │   ├── UnverifiedResponseError                 the answer is unsigned, forged, replayed or a probe
@@ -13,9 +13,13 @@
     │   └── ReconciliationError                     the query that should settle the doubt did not complete
     └── WechatPayAPIError                       WeChat Pay answered, signed, with a declared non-2xx status
         ├── BadRequestError                         400 PARAM_ERROR / INVALID_REQUEST and other 400s
-        ├── OrderStateError                         400 INVALID_ORDER_STATE / ORDER_CANCELED; REVOKED, EXPIRED
-        ├── OrderAlreadyDoneError                   ORDER_DONE, or DONE by other means (query evidence)
-        │   └── AlreadySyncedError                      ... by an earlier attempt of ours: the sync's success
+        ├── OrderStateError                         refused: the order's state forbids the call (or a deduction
+        │                                               blocks it); INVALID_ORDER_STATE, REVOKED, EXPIRED, DONE
+        ├── AlreadyThereError                       the order is already where the call would put it
+        │   ├── AlreadyAppliedError                     ... by an earlier attempt of this call: its success
+        │   ├── OrderAlreadyDoneError                   ... DONE (ORDER_DONE to a sync), by other means
+        │   │   └── AlreadySyncedError                      ... by an earlier sync of ours (also AlreadyAppliedError)
+        │   └── OrderAlreadyCancelledError              ... REVOKED (ORDER_CANCELED to a cancel), by other means
         ├── SignatureRejectedError                  401 SIGN_ERROR (with WeChat's sign_information echo)
         ├── PermissionDeniedError                   403 NO_AUTH
         ├── OrderNotFoundError                      404 ORDER_NOT_EXIST
@@ -42,12 +46,15 @@ if TYPE_CHECKING:
 __all__ = [
     "APIConnectionError",
     "APITimeoutError",
+    "AlreadyAppliedError",
     "AlreadySyncedError",
+    "AlreadyThereError",
     "Attempt",
     "BadRequestError",
     "EndpointNotFoundError",
     "Evidence",
     "NotAppliedError",
+    "OrderAlreadyCancelledError",
     "OrderAlreadyDoneError",
     "OrderNotFoundError",
     "OrderStateError",
@@ -173,7 +180,7 @@ class APIConnectionError(_ClientError):
 
 
 class NotAppliedError(_ClientError):
-    """A verified query proved that the sync was not applied (the order is still DOING / MCH_COMPLETE).
+    """A verified query proved that the call was not applied (the order is still where the call applies).
 
     Raised when the client may not re-send it itself (`ReconcilePolicy.max_resends` used up); safe to send again.
     `order` is the verified order.
@@ -317,19 +324,43 @@ class BadRequestError(WechatPayAPIError):
 
 
 class OrderStateError(WechatPayAPIError):
-    """The order cannot be synced in its state: 400 INVALID_ORDER_STATE / ORDER_CANCELED, or REVOKED / EXPIRED."""
+    """Refused: the order's state forbids this call (INVALID_ORDER_STATE, an order REVOKED, EXPIRED or DONE).
+
+    Also while a registered deduction (扣款单) is effective: it blocks cancel, modify and sync for up to 24 hours,
+    until it lapses or is closed at the clearing house. The message says which, and what to do.
+    """
 
 
-class OrderAlreadyDoneError(WechatPayAPIError):
+class AlreadyThereError(WechatPayAPIError):
+    """The order is already where this call would put it: nothing is left to do (`already_done` is set).
+
+    The subclass says how it got there: `AlreadyAppliedError`, by an earlier attempt of this call whose answer was
+    lost (the call's success); `OrderAlreadyDoneError` / `OrderAlreadyCancelledError`, by other means.
+    """
+
+
+class AlreadyAppliedError(AlreadyThereError):
+    """The call's effect is in place, made by an earlier attempt of ours whose answer had been lost: its success.
+
+    `evidence` is `"query"` when the verified order (`order`) shows our effect, `"memory"` when only this client's
+    record of a lost attempt says so (an `already-there` code answered to a call that was in doubt).
+    """
+
+
+class OrderAlreadyDoneError(AlreadyThereError):
     """ORDER_DONE: the order was completed before this call, by other means (a deduction, the user, a sync)."""
 
 
-class AlreadySyncedError(OrderAlreadyDoneError):
+class AlreadySyncedError(OrderAlreadyDoneError, AlreadyAppliedError):
     """The order is DONE by our own sync, whose answer had been lost: for the caller, the sync's success.
 
     `evidence` is `"query"` when the verified order shows our `MCH` payment with our `paid_time` (then `order` is
     that order), `"memory"` when only this client's record of a lost attempt says so.
     """
+
+
+class OrderAlreadyCancelledError(AlreadyThereError):
+    """ORDER_CANCELED to a cancel: the order was already revoked (or had expired) before this call."""
 
 
 class SignatureRejectedError(WechatPayAPIError):

@@ -84,7 +84,9 @@ class Seams:
 if TYPE_CHECKING:
     import asyncio
 
+    from ._drivers import AsyncPipelineTransport, PipelineTransport
     from ._pipeline import Pipeline
+    from ._verdicts import Reconciliation
 
 
 class _NoCookies(httpx.Cookies):
@@ -134,18 +136,20 @@ def _build_or_refuse(build: Callable[..., httpx.Request], *args: Any, **kwargs: 
 class _HTTPClient(httpx.Client):
     """httpx.Client whose requests that cannot be encoded are refused as `RequestValidationError`; no cookies."""
 
-    def __init__(self, **settings: Any) -> None:
-        super().__init__(**settings)
+    def __init__(self, *, pipeline_transport: PipelineTransport, **settings: Any) -> None:
+        super().__init__(transport=pipeline_transport, **settings)
         self._cookies = _NoCookies()
+        self.pipeline_transport = pipeline_transport
 
     def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
         return _build_or_refuse(super().build_request, *args, **kwargs)
 
 
 class _AsyncHTTPClient(httpx.AsyncClient):
-    def __init__(self, **settings: Any) -> None:
-        super().__init__(**settings)
+    def __init__(self, *, pipeline_transport: AsyncPipelineTransport, **settings: Any) -> None:
+        super().__init__(transport=pipeline_transport, **settings)
         self._cookies = _NoCookies()
+        self.pipeline_transport = pipeline_transport
 
     def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
         return _build_or_refuse(super().build_request, *args, **kwargs)
@@ -236,10 +240,10 @@ class WechatPayClient(Client):
                 from ._backend import BoundedTransport  # noqa: PLC0415 - httpcore, from the first call on
 
                 inner = self._inner or BoundedTransport(verify=self._verify_ssl, limits=self._limits)
-                from ._pipeline import PipelineTransport  # noqa: PLC0415 - loaded with the client's first pool
+                from ._drivers import PipelineTransport  # noqa: PLC0415 - loaded with the client's first pool
 
                 self._client = _HTTPClient(
-                    transport=PipelineTransport(self._pipeline, inner), **self._shared_settings()
+                    pipeline_transport=PipelineTransport(self._pipeline, inner), **self._shared_settings()
                 )
             return self._client
 
@@ -247,9 +251,11 @@ class WechatPayClient(Client):
         from ._backend import AsyncBoundedTransport  # noqa: PLC0415 - httpcore, from the first call on
 
         inner = self._async_inner or AsyncBoundedTransport(verify=self._verify_ssl, limits=self._limits)
-        from ._pipeline import AsyncPipelineTransport  # noqa: PLC0415 - loaded with the client's first pool
+        from ._drivers import AsyncPipelineTransport  # noqa: PLC0415 - loaded with the client's first pool
 
-        return _AsyncHTTPClient(transport=AsyncPipelineTransport(self._pipeline, inner), **self._shared_settings())
+        return _AsyncHTTPClient(
+            pipeline_transport=AsyncPipelineTransport(self._pipeline, inner), **self._shared_settings()
+        )
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         loop = _running_loop()
@@ -278,6 +284,30 @@ class WechatPayClient(Client):
         started = loop.create_task(generator.__anext__())
         # Held as long as the loop lives, so that its weak set of async generators keeps the guard until shutdown.
         self._loop_guards[loop] = (generator, started)
+
+    def reconcile(self, operation: str, body: Any, *, out_order_no: str | None = None) -> Reconciliation:
+        """What a call of `operation` (its operationId) with `body` did, by its verified evidence query.
+
+        Nothing of the call is sent: it is checked like a call, then the query the contract names for it
+        (`x-outcome.evidence`) is sent, verified and read with the contract's verdict rows. Bounded by the
+        client's `ReconcilePolicy`; raises `ReconciliationError` when the query could not be completed (the doubt
+        remains), `RequestValidationError` for arguments that cannot make the call.
+        """
+        from ._drivers import run_sync  # noqa: PLC0415 - with the pipeline
+
+        client = self.get_httpx_client()
+        assert isinstance(client, _HTTPClient)  # noqa: S101 - built above, never replaced (set_httpx_client refuses)
+        call = _reconcile_call(self._pipeline, client.build_request, operation, body, out_order_no)
+        return run_sync(self._pipeline, self._pipeline.reconcile_flow(call), client.pipeline_transport.inner)
+
+    async def reconcile_async(self, operation: str, body: Any, *, out_order_no: str | None = None) -> Reconciliation:
+        """The async twin of `reconcile`."""
+        from ._drivers import run_async  # noqa: PLC0415 - with the pipeline
+
+        client = self.get_async_httpx_client()
+        assert isinstance(client, _AsyncHTTPClient)  # noqa: S101 - built above, never replaced
+        call = _reconcile_call(self._pipeline, client.build_request, operation, body, out_order_no)
+        return await run_async(self._pipeline, self._pipeline.reconcile_flow(call), client.pipeline_transport.inner)
 
     def __enter__(self) -> WechatPayClient:
         return self
@@ -312,6 +342,39 @@ class WechatPayClient(Client):
         if client is not None:
             await client.aclose()
         self.close()
+
+
+def _refuse(field: str, message: str, path: str = "?") -> RequestValidationError:
+    problem = ValidationProblem("arguments", field, None, "reconcile's arguments", message)
+    return RequestValidationError([problem], method="?", path=path)
+
+
+def _reconcile_call(
+    pipeline: Pipeline, build: Callable[..., httpx.Request], operation: str, body: Any, out_order_no: str | None
+) -> httpx.Request:
+    """The call `reconcile` asks about, built as the generated function builds it (and never sent)."""
+    from urllib.parse import quote  # noqa: PLC0415 - reconciliation by hand only
+
+    try:
+        spec = pipeline.contract.operation(operation) if isinstance(operation, str) else None
+    except KeyError:
+        spec = None
+    if spec is None:
+        known = ", ".join(op.operation_id for op in pipeline.contract.operations if op.outcome is not None)
+        raise _refuse("operation", f"must be the operationId of a call that changes an order ({known})")
+    path = spec.path
+    if "{out_order_no}" in path:
+        if not isinstance(out_order_no, str):
+            raise _refuse("out_order_no", f"must be a str, got {type(out_order_no).__name__}", path)
+        path = path.replace("{out_order_no}", quote(out_order_no, safe=""))
+    to_dict = getattr(body, "to_dict", None)
+    try:
+        fields = to_dict() if callable(to_dict) else (dict(body) if isinstance(body, Mapping) else None)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise _refuse("body", f"cannot be read: {type(exc).__name__}", path) from exc
+    if not isinstance(fields, dict):
+        raise _refuse("body", f"must be the call's request model, got {type(body).__name__}", path)
+    return _build_or_refuse(build, spec.method, path, json=fields)
 
 
 def _finite(value: float | None) -> bool:
@@ -392,8 +455,10 @@ def create_client(
       `not_found` say what to do (`raise_on_api_error=False` returns the signed, declared error bodies instead).
     - `timeout` (seconds or an `httpx.Timeout`, finite) bounds every attempt as a whole; `retry` (a `RetryPolicy`,
       opt-in) bounds the whole call with `total_timeout`. Answers larger than `max_response_bytes` are refused.
-    - `reconcile=True` (or a `ReconcilePolicy`): a sync whose outcome is unknown, or that meets ORDER_DONE, is
-      settled by a verified query of the order, and re-sent only when the query proves it was not applied.
+    - `reconcile=True` (or a `ReconcilePolicy`): a call whose outcome is unknown, or that meets an "already
+      there" code, is settled as its `x-outcome` says: re-entrant calls (create, cancel, registerdeductinfo) by
+      re-sending the identical body, the others by a verified query, re-sent only when it proves them not applied.
+      A call that reconciles must carry what its query needs (a sync's `channel_id`), or it is refused unsent.
     - `base_url` must be https (plain http only to loopback, or with `allow_insecure_http=True`); `backup_base_url`
       (e.g. `BACKUP_BASE_URL`) is where retries go once the primary could not be reached.
     - `request_hooks` see each request as signed and sent; `response_hooks` see each answer once its signature was

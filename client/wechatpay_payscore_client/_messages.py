@@ -17,7 +17,7 @@ __all__ = ["excerpt", "history", "text_for"]
 _EXCERPT = 120
 _FIELD = 200
 
-_QUERY_FIRST = "query the order before any retry (reconcile_sync(), or a client built with reconcile=True)"
+_QUERY_FIRST = "query the order before any retry (client.reconcile(), or a client built with reconcile=True)"
 
 _ADVICE: dict[str, str] = {
     "APIConnectionError": "nothing was sent; the order is unchanged and the call can be retried",
@@ -26,21 +26,34 @@ _ADVICE: dict[str, str] = {
     "UnverifiedResponseError": f"the answer proves nothing and the request may have taken effect: {_QUERY_FIRST}",
     "UnexpectedResponseError": f"the contract does not declare this answer; the request may have taken effect: "
     f"{_QUERY_FIRST}",
-    "ServerError": "the sync may or may not have been applied: reconcile, or retry later with the same parameters "
-    "(an ORDER_DONE then means an attempt of ours was applied)",
+    "ServerError": "the call may or may not have been applied: reconcile, or retry later with the same parameters "
+    "(an 'already there' answer then means an attempt of ours was applied)",
     "AlreadySyncedError": "the order is synced: an earlier attempt of ours, whose answer was lost, was applied",
+    "AlreadyAppliedError": "the call is applied: an earlier attempt of ours, whose answer was lost, did it",
+    "AlreadyThereError": "the order is already where this call would put it, by other means; do not retry",
     "OrderAlreadyDoneError": "the order was DONE before this call, by other means; do not retry",
-    "OrderStateError": "the order cannot be synced in its current state; do not retry",
+    "OrderAlreadyCancelledError": "the order was already cancelled (REVOKED) or had expired; do not retry",
+    "OrderStateError": "the order's state forbids this call; do not retry it unchanged",
     "BadRequestError": "fix the request; do not retry it unchanged",
     "SignatureRejectedError": "check the merchant serial_no and private key pair, and compare sign_information "
     "with the canonical message logged at DEBUG by logger 'wechatpay_auth'",
-    "PermissionDeniedError": "this merchant may not call this API for these ids (service_id, sub_mchid, channel_id)",
+    "PermissionDeniedError": "this merchant may not call this API for these ids: service_id, appid, sub_mchid, "
+    "sub_appid and channel_id must be those registered for the service and used when the order was created",
     "OrderNotFoundError": "no such order for this merchant: check out_order_no and the ids",
     "EndpointNotFoundError": "WeChat Pay serves no such path: check base_url (it must not end in /v3)",
     "RateLimitedError": "slow down, then retry with the same parameters",
     "WechatPayAPIError": "WeChat Pay refused the call",
     "ReconciliationError": "the doubt remains: query the order again later, and do not re-send before you know",
-    "NotAppliedError": "the query proved the sync was not applied: it is safe to send it again",
+    "NotAppliedError": "the query proved the call was not applied: it is safe to send it again",
+}
+
+# What to fix, by WeChat Pay's code, where the code alone does not say (the errors other SDKs' users meet most).
+_CODE_HINTS: dict[str, str] = {
+    "INVALID_REQUEST": "if this order number was used before with other parameters (相同单号使用了不同的参数), re-send "
+    "exactly the first body (same ids, amounts and reason) or use a new order number",
+    "INVALID_ORDER_STATE": "if a deduction (扣款单) was registered for this order in the last 24 hours, it blocks "
+    "cancel, modify and sync until it lapses or is closed at the clearing house (UnionPay / NetsUnion); the deduction "
+    "query (queryDeductInfo) shows it",
 }
 
 
@@ -63,6 +76,11 @@ def _field(value: Any) -> str:
 def history(attempts: Sequence[Attempt]) -> str:
     """`#1 unknown: ReadTimeout; #2 answered: 400` — what each attempt of the call came to."""
     return "; ".join(f"#{a.number} {a.outcome}: {a.error or a.status_code}" for a in attempts)
+
+
+def _hint(status: int | None, code: str | None) -> str:
+    hint = _CODE_HINTS.get(code or "") if status == 400 else None
+    return f" — {hint}" if hint else ""
 
 
 def text_for(
@@ -112,10 +130,10 @@ def text_for(
     if attempts and (len(attempts) > 1 or attempts[0].outcome != "answered"):
         meta += f"; attempts: {history(attempts)}"
     parts.append(f"({meta})")
-    text = " ".join(parts) + " — " + _ADVICE.get(error_name, "see the error's class")
+    text = " ".join(parts) + " — " + _ADVICE.get(error_name, "see the error's class") + _hint(status, code)
     if earlier_in_doubt:
         text += (
-            " — an earlier attempt of this call was sent and its answer lost, so the order may have been synced: "
+            " — an earlier attempt of this call was sent and its answer lost, so it may have been applied: "
             f"{_QUERY_FIRST}"
         )
     return text

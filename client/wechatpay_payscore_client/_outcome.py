@@ -6,8 +6,10 @@ Pure functions of plain facts, tested as a table (`tests/client/test_outcome_tab
 - a signed 2xx that is not the declared success, any answer that cannot be verified (of any status) to a request
   that was sent, a 5xx, a lost answer: the outcome is unknown, and the order is remembered as in doubt;
 - an unsigned body's claims decide nothing (its `code` is never taken for WeChat Pay's);
-- a signed `ORDER_DONE` is "already synced" when an attempt of ours may have applied the sync (this call's, or one
-  the client remembers), else "already done by other means"; either way a query can give the evidence;
+- a signed code the operation declares "already there" (`x-outcome.already-there`: `ORDER_DONE` to a sync,
+  `ORDER_CANCELED` to a cancel) is "applied by us" when an attempt of ours may have applied the call (this call's,
+  or one the client remembers), else "already there by other means"; either way a query can give the evidence;
+- any other state code (`INVALID_ORDER_STATE`, `ORDER_DONE`, `ORDER_CANCELED`) is a refusal: the state forbids it;
 - a signed refusal after an attempt of this call whose answer was lost still leaves the outcome unknown.
 """
 
@@ -21,12 +23,15 @@ import attrs
 from wechatpay_auth import WechatPayError
 
 from ._errors import (
+    AlreadyAppliedError,
     AlreadySyncedError,
+    AlreadyThereError,
     APIConnectionError,
     APITimeoutError,
     BadRequestError,
     EndpointNotFoundError,
     Evidence,
+    OrderAlreadyCancelledError,
     OrderAlreadyDoneError,
     OrderNotFoundError,
     OrderStateError,
@@ -39,6 +44,7 @@ from ._errors import (
     UnverifiedResponseError,
     WechatPayAPIError,
 )
+from ._verdicts import FORBIDDING, Verdict
 
 __all__ = [
     "MAX_RETRY_AFTER",
@@ -48,6 +54,7 @@ __all__ = [
     "Meaning",
     "meaning",
     "parse_retry_after",
+    "reconciled",
     "retry_delay",
 ]
 
@@ -63,7 +70,14 @@ AnswerKind = Literal[
 # Seconds: an answer may ask to wait, but no longer than this (a hostile `Retry-After: 1e9` must not stall a batch).
 MAX_RETRY_AFTER = 300.0
 
-_STATE_CODES = frozenset({"INVALID_ORDER_STATE", "ORDER_CANCELED"})
+# Codes that say the order's state forbids the call (unless the operation declares the code "already there").
+_STATE_CODES = frozenset({"INVALID_ORDER_STATE", "ORDER_CANCELED", "ORDER_DONE"})
+# An "already there" code → (by other means, by an attempt of ours): the class names where the order is.
+_ALREADY_THERE: dict[str, tuple[type[AlreadyThereError], type[AlreadyThereError]]] = {
+    "ORDER_DONE": (OrderAlreadyDoneError, AlreadySyncedError),
+    "ORDER_CANCELED": (OrderAlreadyCancelledError, AlreadyAppliedError),
+}
+_ALREADY_THERE_DEFAULT = (AlreadyThereError, AlreadyAppliedError)
 
 
 @attrs.frozen
@@ -83,8 +97,10 @@ class History:
     """What was known before this attempt."""
 
     earlier_in_doubt: bool = False  # an earlier attempt of this call was sent and its answer lost
-    remembered: bool = False  # the client remembers an earlier call for this order whose outcome was unknown
-    changes_state: bool = True  # the operation changes the order (a sync); a query does not
+    remembered: bool = False  # the client remembers an earlier call of this operation whose outcome was unknown
+    changes_state: bool = True  # the operation changes the order; a query does not
+    # The signed codes that mean "the order is already where this call would put it" (`x-outcome.already-there`).
+    already_there: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -156,10 +172,11 @@ def _signed(facts: Facts, status: int, history: History) -> Meaning:  # noqa: PL
         # understand about a request it received.
         return _unknown(UnexpectedResponseError, history)
     code = facts.code
-    if status == 400 and code == "ORDER_DONE":
+    if status == 400 and code is not None and code in history.already_there:
         ours = history.earlier_in_doubt or history.remembered
+        other, by_us = _ALREADY_THERE.get(code, _ALREADY_THERE_DEFAULT)
         return Meaning(
-            AlreadySyncedError if ours else OrderAlreadyDoneError,
+            by_us if ours else other,
             already_done=True,
             evidence="memory" if ours else None,
             reconcilable=history.changes_state,
@@ -172,6 +189,34 @@ def _signed(facts: Facts, status: int, history: History) -> Meaning:  # noqa: PL
         return _refusal(EndpointNotFoundError, history)
     by_status: dict[int, type[WechatPayAPIError]] = {401: SignatureRejectedError, 403: PermissionDeniedError}
     return _refusal(by_status.get(status, WechatPayAPIError), history)
+
+
+# Where a verified query found the order, when it is already where the call would put it, by other means.
+_THERE_BY_STATE: dict[str, type[AlreadyThereError]] = {
+    "DONE": OrderAlreadyDoneError,
+    "REVOKED": OrderAlreadyCancelledError,
+}
+
+
+def reconciled(
+    verdict: Verdict, already_there: frozenset[str], state: str | None
+) -> tuple[type[WechatPayAPIError], int, str | None]:
+    """The error a settled doubt is reported as (class, status, code), from the query's verdict (a table).
+
+    `applied` is the call's success, made by an attempt of ours (`AlreadySyncedError` for a sync, named by the
+    operation's "already there" code); `already_there` names where the order is; a state that forbids the call is
+    a refusal; `not_found` is no such order. `not_applied` is not an error: the call may be sent again.
+    """
+    if verdict is Verdict.APPLIED:
+        code = min(already_there, default="")
+        return _ALREADY_THERE.get(code, _ALREADY_THERE_DEFAULT)[1], 200, None
+    if verdict is Verdict.ALREADY_THERE:
+        return _THERE_BY_STATE.get(state or "", AlreadyThereError), 200, None
+    if verdict is Verdict.NOT_FOUND:
+        return OrderNotFoundError, 404, "ORDER_NOT_EXIST"
+    if verdict in FORBIDDING:
+        return OrderStateError, 200, None
+    raise ValueError(f"{verdict} is not an error: the call may be sent again")
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -1,16 +1,21 @@
 """The call pipeline of a ready client, composed in one place and read top to bottom.
 
-    validate  → the contract's rules (and the framing headers made the client's own); nothing is sent otherwise
+    validate  → the contract's rules (schema, `x-rules`, and the framing headers made the client's own); a call
+                that reconciles must also carry what its evidence query needs; nothing is sent otherwise
     sign      → WECHATPAY2-SHA256-RSA2048 over what goes on the wire, afresh for every attempt
     send      → one attempt on the wire, bounded in time and size (`_network`); retries per `RetryPolicy`
     verify    → the answer's signature checklist (`wechatpay_auth`), before anything reads the answer
     decide    → what the answer means (`_outcome.meaning`): success, or exactly one error class
-    reconcile → when asked, an unknown outcome is settled by a verified query of the order (`_reconcile.judge`)
+    reconcile → when asked, an unknown outcome is settled as the operation's `x-outcome` says: by re-sending the
+                identical body where WeChat Pay declares it re-entrant, else by a verified query read with the
+                contract's verdict rows (`_verdicts.judge`), re-sending only what the query proved not applied
 
-The flow is a generator, like an httpx `auth_flow`: it yields `Send` and `Wait` actions and is driven by a sync or
-an async driver, so both share every decision, and a test can drive it by hand. The only state the layers share
-is the request-scoped `CallRecord` (attempts, which were sent, which answers were lost) and the client's
-`OrderMemory` (orders in doubt), which is written before each attempt leaves.
+Every operation goes through the same steps; what differs between them is data the contract declares
+(`x-outcome`, `x-rules`), never a branch here. The flow is a generator, like an httpx `auth_flow`: it yields
+`Send` and `Wait` actions and is driven by a sync or an async driver (`_drivers`), so both share every decision,
+and a test can drive it by hand. The only state the layers share is the request-scoped `CallRecord` (attempts,
+which were sent, which answers were lost) and the client's `OrderMemory` (orders in doubt), which is written
+before each attempt leaves. The pipeline never holds an httpx client: it is handed requests and gives back flows.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any, Literal, TypeVar
+from urllib.parse import quote, unquote
 
 import attrs
 import httpx
@@ -29,13 +35,10 @@ from wechatpay_auth import ResponseVerificationError, WechatPayAuth, WechatPayEr
 from . import _messages
 from ._contract import Contract, Operation
 from ._errors import (
-    AlreadySyncedError,
     APITimeoutError,
     Attempt,
     NotAppliedError,
-    OrderAlreadyDoneError,
     OrderNotFoundError,
-    OrderStateError,
     OutcomeUnknownError,
     ReconciliationError,
     RequestValidationError,
@@ -45,23 +48,33 @@ from ._errors import (
     WechatPayAPIError,
 )
 from ._memory import OrderMemory
-from ._network import AnswerRefused, attempt_deadline, read_answer, read_answer_async
-from ._outcome import Facts, History, Meaning, meaning, parse_retry_after, retry_delay
+from ._network import AnswerRefused
+from ._outcome import Facts, History, Meaning, meaning, parse_retry_after, reconciled, retry_delay
 from ._paid_time import DEFAULT_CLOCK_TOLERANCE_S, latest_paid_time
-from ._reconcile import QUERY_PATH, Reconciliation, SyncVerdict, UnknownStateError, judge, mismatch, summarize
 from ._retry import ReconcilePolicy, RetryPolicy
 from ._validation import RequestValidator
+from ._verdicts import (
+    EvidenceRule,
+    OutcomeRule,
+    Reconciliation,
+    UnknownStateError,
+    Verdict,
+    evidence_parameters,
+    judge,
+    mismatch,
+    order_number,
+    pointer_get,
+    summarize,
+)
 
-__all__ = ["AsyncPipelineTransport", "CallRecord", "Failed", "Pipeline", "PipelineTransport", "Send", "Sent", "Wait"]
+__all__ = ["CallRecord", "Failed", "Pipeline", "Send", "Sent", "Wait"]
 
 logger = logging.getLogger("wechatpay_payscore_client")
 
 T = TypeVar("T")
 
-SYNC_OPERATION = "syncServiceOrder"
 # How the message names the answer's signature, by what verification found.
 _SIGNATURE = {"signed": "verified", "unsigned": "absent", "unverifiable": "failed"}
-QUERY_OPERATION = "queryServiceOrder"
 
 
 # -- actions a flow asks its driver for, and what the driver hands back -------------------------------------------
@@ -107,15 +120,19 @@ class CallRecord:
     method: str
     path: str
     started: float
-    order: str | None  # the memory key of the order this call changes (None for a query)
-    remembered: bool  # the client remembered this order as in doubt when the call began
+    operation: str  # the contract's operationId
+    rule: OutcomeRule | None  # what the answer means (None: the operation changes nothing)
+    order: str | None  # the number of the order this call changes (None for a query)
+    remembered: bool  # the client remembered this operation of this order as in doubt when the call began
+    body: Any = None  # the parsed JSON body, as validated
+    path_values: Mapping[str, str] = attrs.field(factory=dict)
     attempts: list[Attempt] = attrs.field(factory=list)
     # Attempts before this index were settled by a verified query (it proved them not applied).
     settled_until: int = 0
     unknown_since_settled: int = 0
     begun: bool = False  # counted in flight in the client's memory
     known: bool = False  # the call's end leaves no doubt about what it did
-    final: bool = False  # the call's end shows the order settled (DONE)
+    settled: bool = False  # the call's end shows its effect there (or the order where the call would put it)
 
     @property
     def in_doubt(self) -> bool:
@@ -133,7 +150,13 @@ class CallRecord:
         self.unknown_since_settled = 0
 
     def history(self) -> History:
-        return History(earlier_in_doubt=self.in_doubt, remembered=self.remembered, changes_state=self.order is not None)
+        rule = self.rule
+        return History(
+            earlier_in_doubt=self.in_doubt,
+            remembered=self.remembered,
+            changes_state=rule is not None,
+            already_there=rule.already_there if rule is not None else frozenset(),
+        )
 
 
 # -- the pipeline ----------------------------------------------------------------------------------------------------
@@ -166,14 +189,25 @@ class Pipeline:
 
     # -- 1. validate ---------------------------------------------------------------------------------------------
 
-    def validate(self, request: httpx.Request) -> Operation:
-        """The contract's rules, and framing that is the client's alone; raises `RequestValidationError`."""
+    def validate(self, request: httpx.Request, *, reconciles: bool = False) -> tuple[Operation, Any, dict[str, str]]:
+        """The contract's rules, and framing that is the client's alone; raises `RequestValidationError`.
+
+        Returns the operation, the parsed body and the decoded path parameters. `reconciles`: the call may have to
+        be settled by its evidence query, so the values that query needs must be in the call (checked here, before
+        anything is sent, rather than found missing after a lost answer).
+        """
         _own_framing(request)
         raw_target = request.url.raw_path.decode("ascii")
-        operation, body = self.validator.validate_parsed(request.method, raw_target, request.content)
-        if operation.operation_id == SYNC_OPERATION:
-            self._check_paid_time(request, raw_target, body["detail"]["paid_time"])
-        return operation
+        operation, body, raw_values = self.validator.validate_call(request.method, raw_target, request.content)
+        path_values = {name: unquote(value) for name, value in raw_values.items()}
+        for pointer in operation.paid_time_fields:
+            paid_time = pointer_get(body, pointer)
+            if isinstance(paid_time, str):
+                self._check_paid_time(request, raw_target, pointer, paid_time)
+        rule = operation.outcome
+        if reconciles and rule is not None and rule.evidence is not None:
+            self._check_reconcilable(request, raw_target, operation, rule.evidence, body, path_values)
+        return operation, body, path_values
 
     def _latest_paid_time(self) -> str:
         # Recomputed once a second: the rule is checked on every sync, and formatting a date costs more than it.
@@ -184,18 +218,51 @@ class Pipeline:
             self._paid_time_limit[:] = [second, latest]
         return latest
 
-    def _check_paid_time(self, request: httpx.Request, raw_target: str, paid_time: str) -> None:
-        """Protocol rule (documented): a payment cannot be later than its sync, beyond the clock tolerance."""
+    def _check_paid_time(self, request: httpx.Request, raw_target: str, pointer: str, paid_time: str) -> None:
+        """Protocol rule (documented): a payment cannot be later than its report, beyond the clock tolerance."""
         # The rule of `paid_time_not_in_future`, against a limit computed once a second.
         if (paid_time if len(paid_time) == 14 else paid_time + "000000") > self._latest_paid_time():
             problem = ValidationProblem(
                 location="body",
-                field="/detail/paid_time",
+                field=pointer,
                 value=paid_time,
-                rule=f"not after the sync (now + {self.paid_time_tolerance:g} s)",
-                message="a payment cannot have happened after its sync: the time is in the future",
+                rule=f"not after the call (now + {self.paid_time_tolerance:g} s)",
+                message="a payment cannot have happened after it is reported: the time is in the future",
             )
             raise RequestValidationError([problem], method=request.method, path=raw_target)
+
+    def _check_reconcilable(  # noqa: PLR0917 - the call's parts, each needed for the message
+        self,
+        request: httpx.Request,
+        raw_target: str,
+        operation: Operation,
+        evidence: EvidenceRule,
+        body: Any,
+        path_values: Mapping[str, str],
+    ) -> None:
+        """A call that reconciles must carry every value its evidence query requires (`x-outcome.evidence`)."""
+        _, missing = evidence_parameters(evidence, body, path_values)
+        if not missing:
+            return
+        query = self.contract.operation(evidence.operation)
+        required = {p.name for p in query.parameters if p.required}
+        sources = dict(evidence.parameters)
+        problems = [
+            ValidationProblem(
+                location="body",
+                field=sources[name],
+                value=None,
+                rule=f"x-outcome evidence: {evidence.operation} requires {name}",
+                message=(
+                    f"missing: an unknown outcome of {operation.operation_id} is settled by querying with "
+                    f"{evidence.operation}, which requires {name}; send it (or call without reconciliation)"
+                ),
+            )
+            for name in missing
+            if name in required
+        ]
+        if problems:
+            raise RequestValidationError(problems, method=request.method, path=raw_target)
 
     # -- 2. sign -------------------------------------------------------------------------------------------------
 
@@ -242,44 +309,58 @@ class Pipeline:
         ), None
 
     # -- the call, top to bottom ---------------------------------------------------------------------------------
+    # -- the call, top to bottom ---------------------------------------------------------------------------------
 
     def call(self, request: httpx.Request, *, reconcile: bool = True) -> Flow[httpx.Response]:
         """One call: validate, then sign → send → verify → decide per attempt, then reconcile a doubt if asked."""
-        operation = self.validate(request)
-        changes_state = request.method != "GET"
-        order = f"{request.method} {request.url.path}" if changes_state else None
+        reconciles = reconcile and self.reconcile_policy is not None
+        operation, body, path_values = self.validate(request, reconciles=reconciles)
+        rule = operation.outcome
+        order = order_number(rule, body, path_values) if rule is not None else None
         record = CallRecord(
             method=request.method,
             path=request.url.raw_path.decode("ascii"),
             started=self.monotonic(),
+            operation=operation.operation_id,
+            rule=rule,
             order=order,
-            remembered=order is not None and self.memory.in_doubt(order),
+            remembered=order is not None and operation.operation_id in self.memory.in_doubt(order),
+            body=body,
+            path_values=path_values,
         )
         try:
-            return (yield from self._call(request, operation, record, reconcile=reconcile))
+            return (yield from self._call(request, operation, record, reconcile=reconciles))
         finally:
             # Whatever ended the call (an answer, an error, a cancellation thrown in at a yield), it is counted out.
             if record.order is not None and record.begun:
-                self.memory.end(record.order, doubt=not record.known, final=record.final)
+                self.memory.end(
+                    record.order,
+                    record.operation,
+                    doubt=not record.known,
+                    settled=record.settled,
+                    ends_order=rule is not None and rule.ends_order,
+                )
 
     def _call(
         self, request: httpx.Request, operation: Operation, record: CallRecord, *, reconcile: bool
     ) -> Flow[httpx.Response]:
         resends = self.reconcile_policy.max_resends if self.reconcile_policy else 0
+        rule = operation.outcome
         while True:
             response, verdict, error = yield from self._attempts(request, operation, record)
             if error is None:
                 assert response is not None  # noqa: S101 - a success (or a kept refusal) always has its answer
                 return response
-            wants_query = (
-                reconcile
-                and self.reconcile_policy is not None
-                and verdict.reconcilable
-                and operation.operation_id == SYNC_OPERATION
-            )
-            if not wants_query:
+            if not (reconcile and rule is not None and verdict.reconcilable):
                 raise error
-            settled = yield from self._settle(request, record, verdict, error)
+            if rule.resend_safe and verdict.in_doubt and resends > 0 and self._within_resend_window(rule, record):
+                # 原参重入: WeChat Pay declares the identical body safe to send again; its answer settles the doubt.
+                resends -= 1
+                logger.info("WeChat Pay %s %s: outcome unknown; sending the identical body again", *_where(record))
+                continue
+            if rule.evidence is None:
+                raise error
+            settled = yield from self._settle(request, operation, record, verdict, error)
             if settled is not None:
                 raise settled
             if resends <= 0:
@@ -289,7 +370,11 @@ class Pipeline:
                     attempts=record.attempts,
                 )
             resends -= 1
-            logger.info("WeChat Pay sync %s: the query proved it was not applied; sending it again", record.path)
+            logger.info("WeChat Pay %s %s: the query proved it was not applied; sending it again", *_where(record))
+
+    def _within_resend_window(self, rule: OutcomeRule, record: CallRecord) -> bool:
+        """Re-entry is declared for a time only (a deduction: 24 h); past it, the query decides."""
+        return rule.resend_within is None or self.monotonic() - record.started < rule.resend_within
 
     def _attempts(
         self, request: httpx.Request, operation: Operation, record: CallRecord
@@ -302,7 +387,7 @@ class Pipeline:
             if record.order is not None and not record.begun:
                 # Written ahead: whatever ends the call from here on, the order stays in doubt until an answer
                 # settles it.
-                self.memory.begin(record.order)
+                self.memory.begin(record.order, record.operation)
                 record.begun = True
             record.known = False
             send = self._send(request, record)
@@ -311,7 +396,7 @@ class Pipeline:
             verdict = meaning(facts, record.history())
             record.add(self._attempt(record, request, facts, response, reason))
             record.known = not verdict.in_doubt and not verdict.outcome_unknown and not record.in_doubt
-            record.final = verdict.success or verdict.already_done
+            record.settled = verdict.success or verdict.already_done
             if verdict.success or (
                 not self.raise_on_api_error
                 and not (verdict.reconcilable and self.reconcile_policy is not None)
@@ -325,7 +410,7 @@ class Pipeline:
                 attempts_made=len(record.attempts),
                 max_attempts=self.policy.max_attempts,
                 retry_unknown_outcomes=self.policy.retry_unknown_outcomes and self.reconcile_policy is None,
-                changes_state=record.order is not None,
+                changes_state=record.rule is not None,
                 remaining=self.policy.total_timeout - (self.monotonic() - record.started),
                 backoff=lambda n: self.policy.delay(n, None, self.rng),
                 retry_after=min(retry_after, self.policy.max_retry_after) if retry_after is not None else None,
@@ -480,43 +565,41 @@ class Pipeline:
         return error
 
     # -- reconcile -----------------------------------------------------------------------------------------------
+    # -- reconcile -----------------------------------------------------------------------------------------------
 
     def _settle(
-        self, request: httpx.Request, record: CallRecord, verdict: Meaning, doubt: WechatPayError
+        self, request: httpx.Request, operation: Operation, record: CallRecord, verdict: Meaning, doubt: WechatPayError
     ) -> Flow[WechatPayError | None]:
-        """Query the order; the definitive error (or success-kind error) to raise, or None: not applied, re-send."""
-        body = _json(request.content)
-        out_order_no = _out_order_no(request.url.path)
-        query = _query_request(request, out_order_no, body)
+        """Query what the call did; the definitive error (or success-kind error) to raise, or None: not applied."""
+        rule = operation.outcome
+        assert rule is not None  # noqa: S101 - only reconcilable calls get here
+        assert rule.evidence is not None  # noqa: S101
+        query = self._evidence_request(request, rule.evidence, record.body, record.path_values)
         try:
-            result = yield from self.reconcile_flow(query, str(body.get("detail", {}).get("paid_time", "")))
+            result = yield from self._reconcile(query, operation, record.body)
         except ReconciliationError as failure:
             if verdict.already_done:
-                return doubt  # ORDER_DONE is definitive; only its attribution stays with the memory
+                return doubt  # "already there" is definitive; only its attribution stays with the memory
             failure.original = str(doubt)
             failure.attempts = tuple(record.attempts)
             failure.__context__ = doubt
             return failure
-        logger.info("WeChat Pay sync %s reconciled by query: %s", record.path, result.explanation)
-        if result.verdict is SyncVerdict.NOT_APPLIED:
+        logger.info("WeChat Pay %s %s reconciled by query: %s", *_where(record), result.explanation)
+        if result.verdict is Verdict.NOT_APPLIED:
             if verdict.already_done:
                 return doubt
             record.settle_attempts()
             record.known = True
             return None
         record.known = True
-        record.final = result.settled
-        return self._verdict_error(result, record, request)
+        record.settled = result.settled
+        return self._verdict_error(result, rule, record, request)
 
-    def _verdict_error(self, result: Reconciliation, record: CallRecord, request: httpx.Request) -> WechatPayError:
-        classes: dict[SyncVerdict, tuple[type[WechatPayAPIError], int, str | None]] = {
-            SyncVerdict.SYNCED_BY_THIS_REQUEST: (AlreadySyncedError, 200, None),
-            SyncVerdict.DONE_OTHERWISE: (OrderAlreadyDoneError, 200, None),
-            SyncVerdict.CANCELLED: (OrderStateError, 200, None),
-            SyncVerdict.EXPIRED: (OrderStateError, 200, None),
-            SyncVerdict.NOT_FOUND: (OrderNotFoundError, 404, "ORDER_NOT_EXIST"),
-        }
-        cls, status, code = classes[result.verdict]
+    def _verdict_error(
+        self, result: Reconciliation, rule: OutcomeRule, record: CallRecord, request: httpx.Request
+    ) -> WechatPayError:
+        state = result.raw.get("state") if result.raw else None
+        cls, status, code = reconciled(result.verdict, rule.already_there, state if isinstance(state, str) else None)
         text = _messages.text_for(
             cls.__name__,
             method=record.method,
@@ -535,15 +618,35 @@ class Pipeline:
             request_id=result.request_id,
             verified=True,
             already_done=result.settled,
-            not_found=result.verdict is SyncVerdict.NOT_FOUND,
+            not_found=result.verdict is Verdict.NOT_FOUND,
             evidence="query",
             order=result.order,
             request=request,
             attempts=record.attempts,
         )
 
-    def reconcile_flow(self, query: httpx.Request, paid_time: str) -> Flow[Reconciliation]:
-        """Query the order (verified, bounded by `ReconcilePolicy`) and judge what the sync did."""
+    def _evidence_request(
+        self, call: httpx.Request, evidence: EvidenceRule, body: Any, path_values: Mapping[str, str]
+    ) -> httpx.Request:
+        """The evidence query for a call: the same host and base path, the parameters its rule takes from the call."""
+        params, _ = evidence_parameters(evidence, body, path_values)
+        target = self.contract.operation(evidence.operation).path
+        path = call.url.raw_path.decode("ascii").split("?")[0]
+        base = path[: path.index("/v3/")] if "/v3/" in path else ""
+        query = "&".join(f"{name}={_form(value)}" for name, value in params)
+        url = call.url.copy_with(raw_path=(base + target + ("?" + query if query else "")).encode("ascii"))
+        headers = {
+            name: call.headers[name] for name in ("Accept", "User-Agent", "Wechatpay-Serial") if name in call.headers
+        }
+        return httpx.Request("GET", url, headers=headers, extensions=dict(call.extensions))
+
+    def _reconcile(self, query: httpx.Request, operation: Operation, body: Any) -> Flow[Reconciliation]:
+        """Run the evidence query (verified, bounded by `ReconcilePolicy`) and judge what the call did."""
+        rule = operation.outcome
+        assert rule is not None  # noqa: S101 - only operations with evidence are reconciled
+        assert rule.evidence is not None  # noqa: S101
+        evidence = rule.evidence
+        answering = self.contract.operation(evidence.operation)
         policy = self.reconcile_policy or ReconcilePolicy()
         started = self.monotonic()
         last: WechatPayError | None = None
@@ -552,8 +655,8 @@ class Pipeline:
             try:
                 response = yield from _bounded_call(self, attempt, policy.deadline - (self.monotonic() - started))
             except OrderNotFoundError as exc:
-                verdict, explanation = judge(None, paid_time)
-                return Reconciliation(verdict, None, exc.request_id, explanation)
+                verdict, explanation = judge(evidence, None, body)
+                return Reconciliation(verdict, None, exc.request_id, explanation, operation=operation.operation_id)
             except RequestValidationError:
                 raise  # the query itself is malformed: nothing was sent, and no retry can help
             except WechatPayError as exc:
@@ -566,32 +669,50 @@ class Pipeline:
                     break
                 yield Wait(delay)
                 continue
-            order = _json(response.content)
-            wrong = mismatch(order, dict(query.url.params.multi_items()))
+            answer = _json(response.content)
+            queried = dict(query.url.params.multi_items())
+            wrong = mismatch(answer, queried, answering.answer_required)
             if wrong is not None:
                 raise ReconciliationError(
                     f"the query's answer is about another order ({wrong} differs from the one queried): it proves "
-                    "nothing about this sync",
+                    f"nothing about this {operation.operation_id}",
                     request=query,
                     request_id=_request_id(response),
                 )
             try:
-                verdict, explanation = judge(order, paid_time)
+                verdict, explanation = judge(evidence, answer, body)
             except UnknownStateError as exc:
                 raise ReconciliationError(str(exc), request=query, request_id=_request_id(response)) from exc
-            return Reconciliation(verdict, _parse_order(order), _request_id(response), explanation, raw=order)
-        message = f"the query of the order could not be completed ({last})" if last else "no query was made"
+            return Reconciliation(
+                verdict,
+                _parse_answer(answering, answer),
+                _request_id(response),
+                explanation,
+                raw=answer,
+                operation=operation.operation_id,
+            )
+        message = f"the query could not be completed ({last})" if last else "no query was made"
         raise ReconciliationError(message, request=query) from last
 
-    def reconcile(self, client: httpx.Client, out_order_no: str, body: Any) -> Reconciliation:
-        """Public, sync: query and judge (see `reconcile_sync`)."""
-        query, paid_time = _public_query(client.build_request, out_order_no, body)
-        return run_sync(self, self.reconcile_flow(query, paid_time), _inner(client))
+    def reconcile_flow(self, call: httpx.Request) -> Flow[Reconciliation]:
+        """What a call (built, never sent) did, by its evidence query: the public reconciliation of any operation.
 
-    async def reconcile_async(self, client: httpx.AsyncClient, out_order_no: str, body: Any) -> Reconciliation:
-        """Public, async: query and judge (see `reconcile_sync_async`)."""
-        query, paid_time = _public_query(client.build_request, out_order_no, body)
-        return await run_async(self, self.reconcile_flow(query, paid_time), _async_inner(client))
+        The call is validated like any other (nothing of it is sent); an operation that changes nothing, or a call
+        that lacks what its evidence query requires, is refused with `RequestValidationError`.
+        """
+        operation, body, path_values = self.validate(call, reconciles=True)
+        rule = operation.outcome
+        if rule is None or rule.evidence is None:
+            problem = ValidationProblem(
+                "arguments",
+                "operation",
+                operation.operation_id,
+                "an operation with x-outcome evidence",
+                f"{operation.operation_id} changes no order: there is nothing to reconcile",
+            )
+            raise RequestValidationError([problem], method=call.method, path=call.url.raw_path.decode("ascii"))
+        query = self._evidence_request(call, rule.evidence, body, path_values)
+        return (yield from self._reconcile(query, operation, body))
 
 
 def _bounded_call(pipeline: Pipeline, request: httpx.Request, remaining: float) -> Flow[httpx.Response]:
@@ -605,105 +726,16 @@ def _bounded_call(pipeline: Pipeline, request: httpx.Request, remaining: float) 
     return (yield from bounded.call(request, reconcile=False))
 
 
-# -- drivers ---------------------------------------------------------------------------------------------------------
-
-
-def run_sync(pipeline: Pipeline, flow: Flow[T], transport: httpx.BaseTransport) -> T:
-    """Carry out a flow's actions with blocking I/O."""
-    try:
-        action = next(flow)
-        while True:
-            result: Result = None
-            if isinstance(action, Wait):
-                pipeline.sleep(action.seconds)
-            else:
-                try:
-                    with attempt_deadline(action.deadline):
-                        response, hostile = read_answer(
-                            transport, action.request, max_bytes=pipeline.max_response_bytes
-                        )
-                    result = Sent(response, hostile)
-                except Exception as exc:  # noqa: BLE001 - every failure is a fact for the flow to judge
-                    result = Failed(exc)
-            action = flow.send(result)
-    except StopIteration as stop:
-        value: T = stop.value
-        return value
-    finally:
-        flow.close()
-
-
-async def run_async(pipeline: Pipeline, flow: Flow[T], transport: httpx.AsyncBaseTransport) -> T:
-    """Carry out a flow's actions on the running event loop (asyncio or trio)."""
-    sleep = pipeline.async_sleep or _anyio_sleep
-    try:
-        action = next(flow)
-        while True:
-            result: Result = None
-            if isinstance(action, Wait):
-                await sleep(action.seconds)
-            else:
-                try:
-                    with attempt_deadline(action.deadline):
-                        response, hostile = await read_answer_async(
-                            transport, action.request, max_bytes=pipeline.max_response_bytes
-                        )
-                    result = Sent(response, hostile)
-                except Exception as exc:  # noqa: BLE001 - every failure is a fact for the flow to judge
-                    result = Failed(exc)
-            action = flow.send(result)
-    except StopIteration as stop:
-        value: T = stop.value
-        return value
-    finally:
-        flow.close()
-
-
-async def _anyio_sleep(seconds: float) -> None:
-    import anyio  # noqa: PLC0415 - on the first retry only
-
-    await anyio.sleep(seconds)
-
-
-class PipelineTransport(httpx.BaseTransport):
-    """The pipeline as the transport of the ready client's `httpx.Client`."""
-
-    def __init__(self, pipeline: Pipeline, inner: httpx.BaseTransport) -> None:
-        self.pipeline = pipeline
-        self.inner = inner
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return run_sync(self.pipeline, self.pipeline.call(request), self.inner)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-class AsyncPipelineTransport(httpx.AsyncBaseTransport):
-    """The pipeline as the transport of the ready client's `httpx.AsyncClient`."""
-
-    def __init__(self, pipeline: Pipeline, inner: httpx.AsyncBaseTransport) -> None:
-        self.pipeline = pipeline
-        self.inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await run_async(self.pipeline, self.pipeline.call(request), self.inner)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
 # -- small pieces ----------------------------------------------------------------------------------------------------
 
 
-def _inner(client: httpx.Client) -> httpx.BaseTransport:
-    transport = client._transport
-    return transport.inner if isinstance(transport, PipelineTransport) else transport
+def _where(record: CallRecord) -> tuple[str, str]:
+    return record.operation, record.path
 
 
-def _async_inner(client: httpx.AsyncClient) -> httpx.AsyncBaseTransport:
-    transport = client._transport
-    return transport.inner if isinstance(transport, AsyncPipelineTransport) else transport
+def _form(value: str) -> str:
+    """The contract's query encoding: form-urlencoded, unreserved characters kept, a space as `+`."""
+    return quote(value, safe="-._~").replace("%20", "+")
 
 
 _FRAMING = ("Transfer-Encoding", "Content-Length", "Host", "Cookie", "Authorization")
@@ -785,67 +817,22 @@ def _request_id(response: httpx.Response) -> str | None:
     return value
 
 
-def _out_order_no(path: str) -> str:
-    # .../serviceorder/{out_order_no}/sync: the validated path, so the segment is the order number.
-    return path.rstrip("/").split("/")[-2]
-
-
-def _query_request(sync: httpx.Request, out_order_no: str, body: Mapping[str, Any]) -> httpx.Request:
-    """The query for the order a sync request was about, on the same host and base path."""
-    params: list[tuple[str, str | int | float | bool | None]] = [
-        ("service_id", str(body.get("service_id"))),
-        ("sub_mchid", str(body.get("sub_mchid"))),
-    ]
-    if isinstance(body.get("channel_id"), str):
-        params.append(("channel_id", body["channel_id"]))
-    params.append(("out_order_no", out_order_no))
-    path = sync.url.raw_path.decode("ascii").split("?")[0]
-    base = path[: path.index("/v3/payscore/")] if "/v3/payscore/" in path else ""
-    url = sync.url.copy_with(raw_path=(base + QUERY_PATH).encode("ascii"))
-    headers = {
-        name: sync.headers[name] for name in ("Accept", "User-Agent", "Wechatpay-Serial") if name in sync.headers
-    }
-    return httpx.Request("GET", url, params=params, headers=headers, extensions=dict(sync.extensions))
-
-
-def _refuse(field: str, value: Any, message: str) -> RequestValidationError:
-    problem = ValidationProblem("arguments", field, None, "reconcile_sync's argument types", message)
-    return RequestValidationError([problem], method="GET", path=QUERY_PATH)
-
-
-def _public_query(build: Callable[..., httpx.Request], out_order_no: str, body: Any) -> tuple[httpx.Request, str]:
-    if not isinstance(out_order_no, str):
-        raise _refuse("out_order_no", out_order_no, f"must be a str, got {type(out_order_no).__name__}")
-    to_dict = getattr(body, "to_dict", None)
-    if not callable(to_dict):
-        raise _refuse("body", body, f"must be a SyncServiceOrderRequest, got {type(body).__name__}")
-    try:
-        fields = to_dict()
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise _refuse("body", body, f"cannot be read: {_described(exc)}") from exc
-    if not isinstance(fields, dict) or not isinstance(fields.get("detail"), dict):
-        raise _refuse("body", body, "must carry detail.paid_time")
-    params = [("service_id", str(fields.get("service_id"))), ("sub_mchid", str(fields.get("sub_mchid")))]
-    if isinstance(fields.get("channel_id"), str):
-        params.append(("channel_id", fields["channel_id"]))
-    params.append(("out_order_no", out_order_no))
-    paid_time = str((fields.get("detail") or {}).get("paid_time", ""))
-    return build("GET", QUERY_PATH, params=params), paid_time
-
-
 def _copy_request(request: httpx.Request) -> httpx.Request:
     return httpx.Request(
         request.method, request.url, headers=request.headers, content=request.content, extensions=request.extensions
     )
 
 
-def _parse_order(order: Mapping[str, Any]) -> Any:
-    """The generated `ServiceOrder` model of the verified answer (the raw mapping where the model refuses it)."""
+def _parse_answer(operation: Operation, answer: Mapping[str, Any]) -> Any:
+    """The generated model of a verified answer (the raw mapping where the model refuses it)."""
+    if operation.success_model is None:
+        return dict(answer)
+    from wechatpay_payscore import models  # noqa: PLC0415 - generated from the contract
+
+    model = getattr(models, operation.success_model, None)
+    if model is None:  # pragma: no cover - a contract and a generated package out of step
+        return dict(answer)
     try:
-        from wechatpay_payscore.models import ServiceOrder  # noqa: PLC0415 - generated from the contract
-    except ImportError:  # pragma: no cover - a contract without the query
-        return dict(order)
-    try:
-        return ServiceOrder.from_dict(dict(order))
+        return model.from_dict(dict(answer))
     except (KeyError, TypeError, ValueError):
-        return dict(order)
+        return dict(answer)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
+from ._body_rules import check_rules
 from ._contract import Contract, Operation, Parameter
 from ._errors import RequestValidationError, ValidationProblem
 
@@ -81,6 +82,11 @@ class RequestValidator:
 
     def validate_parsed(self, method: str, raw_target: str, body: bytes) -> tuple[Operation, Any]:
         """`validate`, also returning the parsed JSON body (None without one), for rules beyond the schema."""
+        operation, instance, _ = self.validate_call(method, raw_target, body)
+        return operation, instance
+
+    def validate_call(self, method: str, raw_target: str, body: bytes) -> tuple[Operation, Any, dict[str, str]]:
+        """`validate_parsed`, also returning the raw (percent-encoded) values of the path parameters."""
         raw_path, _, query = raw_target.partition("?")
         path = raw_path
         if self._base_path and path.startswith(self._base_path + "/"):
@@ -93,9 +99,12 @@ class RequestValidator:
         problems += self._check_query(operation, query)
         body_problems, instance = self._check_body(operation, body)
         problems += body_problems
+        if operation.rules and not body_problems and instance is not None:
+            # Rules across fields read fields the schema has vouched for.
+            problems += check_rules(operation.rules, instance)
         if problems:
             raise RequestValidationError(problems, method=method, path=raw_target)
-        return operation, instance
+        return operation, instance, raw_values
 
     def _unknown_path(self, method: str, path: str) -> ValidationProblem:
         for operation in self._contract.operations:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import pytest
 from wechatpay_payscore_client import (
+    AlreadyAppliedError,
     AlreadySyncedError,
+    AlreadyThereError,
     APIConnectionError,
     APITimeoutError,
     BadRequestError,
     EndpointNotFoundError,
+    OrderAlreadyCancelledError,
     OrderAlreadyDoneError,
     OrderNotFoundError,
     OrderStateError,
@@ -24,12 +27,20 @@ from wechatpay_payscore_client import (
     UnexpectedResponseError,
     UnverifiedResponseError,
 )
-from wechatpay_payscore_client._outcome import Facts, History, meaning
+from wechatpay_payscore_client._outcome import Facts, History, meaning, reconciled
+from wechatpay_payscore_client._verdicts import Verdict
 
-FRESH = History()
-AFTER_LOST = History(earlier_in_doubt=True)
-REMEMBERED = History(remembered=True)
+# The "already there" codes each operation declares in the contract (`x-outcome.already-there`).
+SYNC_CODES = frozenset({"ORDER_DONE"})
+CANCEL_CODES = frozenset({"ORDER_CANCELED"})
+FRESH = History(already_there=SYNC_CODES)
+AFTER_LOST = History(earlier_in_doubt=True, already_there=SYNC_CODES)
+REMEMBERED = History(remembered=True, already_there=SYNC_CODES)
 QUERY = History(changes_state=False)
+CANCEL = History(already_there=CANCEL_CODES)
+CANCEL_AFTER_LOST = History(earlier_in_doubt=True, already_there=CANCEL_CODES)
+COMPLETE = History()  # declares no "already there" code
+COMPLETE_AFTER_LOST = History(earlier_in_doubt=True)
 
 
 def signed(status: int, code: str | None = None, *, declared: bool = True) -> Facts:
@@ -69,6 +80,33 @@ ROWS: list[tuple[str, Facts, History, type[Exception] | None, bool]] = [
     ("404 NOT_FOUND from a wrong base path", signed(404, "NOT_FOUND"), FRESH, EndpointNotFoundError, False),
     ("FREQUENCY_LIMITED", signed(429, "FREQUENCY_LIMITED"), FRESH, RateLimitedError, False),
     ("FREQUENCY_LIMITED after a lost attempt", signed(429, "FREQUENCY_LIMITED"), AFTER_LOST, RateLimitedError, True),
+    (
+        "cancel: ORDER_CANCELED, nothing of ours in doubt",
+        signed(400, "ORDER_CANCELED"),
+        CANCEL,
+        OrderAlreadyCancelledError,
+        False,
+    ),
+    (
+        "cancel: ORDER_CANCELED after a lost attempt",
+        signed(400, "ORDER_CANCELED"),
+        CANCEL_AFTER_LOST,
+        AlreadyAppliedError,
+        False,
+    ),
+    ("cancel: ORDER_DONE is a refusal", signed(400, "ORDER_DONE"), CANCEL, OrderStateError, False),
+    ("cancel: 204", signed(204), CANCEL, None, False),
+    ("complete: ORDER_DONE is a refusal", signed(400, "ORDER_DONE"), COMPLETE, OrderStateError, False),
+    ("complete: ORDER_CANCELED is a refusal", signed(400, "ORDER_CANCELED"), COMPLETE, OrderStateError, False),
+    (
+        "complete: INVALID_ORDER_STATE after a lost attempt",
+        signed(400, "INVALID_ORDER_STATE"),
+        COMPLETE_AFTER_LOST,
+        OrderStateError,
+        True,
+    ),
+    ("complete: lost", Facts("lost"), COMPLETE, OutcomeUnknownError, True),
+    ("sync: ORDER_CANCELED is a refusal", signed(400, "ORDER_CANCELED"), FRESH, OrderStateError, False),
     ("query lost", Facts("lost", timeout=True), QUERY, APITimeoutError, True),
     ("query 200", Facts("signed", status=200, declared=True, success=True), QUERY, None, False),
 ]
@@ -87,7 +125,7 @@ def test_meaning(facts: Facts, history: History, error: type[Exception] | None, 
 def test_every_unknown_outcome_is_kept_in_doubt_and_can_be_reconciled() -> None:
     for _, facts, history, _, unknown in ROWS:
         verdict = meaning(facts, history)
-        if unknown and facts.kind != "not_sent" and history is not AFTER_LOST:
+        if unknown and facts.kind != "not_sent" and not history.earlier_in_doubt:
             assert verdict.in_doubt, facts
         if unknown and history.changes_state:
             assert verdict.reconcilable, facts
@@ -110,3 +148,40 @@ def test_predicates() -> None:
     assert meaning(signed(429, "FREQUENCY_LIMITED"), FRESH).retryable
     assert not meaning(signed(400, "PARAM_ERROR"), FRESH).retryable
     assert meaning(Facts("not_sent"), FRESH).retryable
+
+
+# `reconciled()`: what a settled doubt is reported as, by the query's verdict, the operation's "already there"
+# codes and the state the query found.
+RECONCILED: list[tuple[Verdict, frozenset[str], str | None, type[Exception], int]] = [
+    (Verdict.APPLIED, SYNC_CODES, "DONE", AlreadySyncedError, 200),
+    (Verdict.APPLIED, CANCEL_CODES, "REVOKED", AlreadyAppliedError, 200),
+    (Verdict.APPLIED, frozenset(), "DOING", AlreadyAppliedError, 200),
+    (Verdict.ALREADY_THERE, SYNC_CODES, "DONE", OrderAlreadyDoneError, 200),
+    (Verdict.ALREADY_THERE, frozenset(), "DONE", OrderAlreadyDoneError, 200),
+    (Verdict.ALREADY_THERE, CANCEL_CODES, "REVOKED", OrderAlreadyCancelledError, 200),
+    (Verdict.ALREADY_THERE, frozenset(), "DOING", AlreadyThereError, 200),
+    (Verdict.CANCELLED, SYNC_CODES, "REVOKED", OrderStateError, 200),
+    (Verdict.EXPIRED, SYNC_CODES, "EXPIRED", OrderStateError, 200),
+    (Verdict.DONE, CANCEL_CODES, "DONE", OrderStateError, 200),
+    (Verdict.SUPERSEDED, frozenset(), None, OrderStateError, 200),
+    (Verdict.NOT_FOUND, SYNC_CODES, None, OrderNotFoundError, 404),
+]
+
+
+@pytest.mark.parametrize(("verdict", "codes", "state", "error", "status"), RECONCILED)
+def test_reconciled(
+    verdict: Verdict, codes: frozenset[str], state: str | None, error: type[Exception], status: int
+) -> None:
+    cls, got_status, _ = reconciled(verdict, codes, state)
+    assert cls is error
+    assert got_status == status
+
+
+def test_not_applied_is_no_error() -> None:
+    with pytest.raises(ValueError, match="sent again"):
+        reconciled(Verdict.NOT_APPLIED, SYNC_CODES, "DOING")
+
+
+def test_the_sync_names_are_the_same_verdicts() -> None:
+    assert Verdict.SYNCED_BY_THIS_REQUEST is Verdict.APPLIED
+    assert Verdict.DONE_OTHERWISE is Verdict.ALREADY_THERE

@@ -702,9 +702,10 @@ class BatchRunner:
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
 
+# The sync's verdicts (`Verdict`, the contract's names) → the batch outcome.
 _VERDICTS: dict[str, tuple[Outcome, str | None]] = {
-    "synced_by_this_request": (Outcome.SYNCED_BY_EARLIER_ATTEMPT, None),
-    "done_otherwise": (Outcome.ALREADY_DONE_OTHERWISE, "ORDER_DONE"),
+    "applied": (Outcome.SYNCED_BY_EARLIER_ATTEMPT, None),
+    "already_there": (Outcome.ALREADY_DONE_OTHERWISE, "ORDER_DONE"),
     "cancelled": (Outcome.REFUSED, "ORDER_CANCELED"),
     "expired": (Outcome.REFUSED, "ORDER_EXPIRED"),
     "not_found": (Outcome.REFUSED, "ORDER_NOT_EXIST"),
