@@ -84,3 +84,37 @@ export class InvalidSignatureError extends ResponseVerificationError {
     super(`Wechatpay-Signature ${reason}`, requestId);
   }
 }
+
+/**
+ * Refused before signing: the call breaks a rule the contract writes as data (`x-rules`, `x-exactly-one-of`).
+ * WeChat Pay would answer it 400 PARAM_ERROR; nothing was sent, so nothing needs reconciling.
+ */
+export class ContractRuleError extends Error {
+  constructor(
+    readonly operationId: string,
+    readonly violations: readonly { readonly rule: string; readonly field: string; readonly message: string }[],
+  ) {
+    super(`${operationId} not sent: ${violations.map((violation) => violation.message).join("; ")}`);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A verified answer the contract does not declare for the operation (a 200 to a complete, whose success is 204;
+ * a 2xx without the declared body; an error without an error body). It did come from WeChat Pay, so a call that
+ * changes an order may have been applied: settle it with the query its `x-outcome` names before any retry.
+ */
+export class UnexpectedAnswerError extends Error {
+  constructor(
+    readonly operationId: string,
+    readonly status: number,
+    /** WeChat Pay's Request-ID when the answer carried one: quote it to support. */
+    readonly requestId: string | null,
+  ) {
+    super(
+      `${operationId} answered ${status}, which the contract does not declare` +
+        (requestId === null ? "" : ` (Request-ID ${requestId})`),
+    );
+    this.name = new.target.name;
+  }
+}
