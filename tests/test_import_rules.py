@@ -34,6 +34,7 @@ CONTRACTS = {
     " pytest plugin",
     "wechatpay_payscore_client": "the client never imports the emulator or the pytest plugin",
 }
+LAYERS = "the client's layers run one way: entry points, factory, drivers, pipeline, decisions, data"
 
 
 def lint_command() -> list[str]:
@@ -79,9 +80,9 @@ def test_the_lint_target_runs_import_linter(command: list[str]) -> None:
 def test_the_unchanged_packages_pass(project: Path, command: list[str]) -> None:
     result = run_lint(project, command)
     assert result.returncode == 0, result.stdout + result.stderr
-    for contract in CONTRACTS.values():
+    for contract in [*CONTRACTS.values(), LAYERS]:
         assert contract in " ".join(result.stdout.split())
-    assert "4 kept, 0 broken" in result.stdout
+    assert "5 kept, 0 broken" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -103,4 +104,22 @@ def test_a_forbidden_import_inside_a_function_fails_the_lint(
     output = " ".join(result.stdout.split())
     assert f"{CONTRACTS[importer]} BROKEN" in output
     assert f"{importer} -> {imported}" in output
-    assert "1 broken" in output
+    # A chain back into the client (auth -> client -> auth) also runs its layers backwards: that is reported too.
+    assert "0 broken" not in output
+
+
+@pytest.mark.parametrize(
+    ("lower", "higher"),
+    [("_verdicts", "_pipeline"), ("_pipeline", "_factory"), ("_outcome", "_drivers"), ("_errors", "_messages")],
+)
+def test_a_lower_layer_of_the_client_importing_a_higher_one_fails_the_lint(
+    project: Path, command: list[str], lower: str, higher: str
+) -> None:
+    module = project / "client" / "wechatpay_payscore_client" / f"{lower}.py"
+    with module.open("a", encoding="utf-8") as stream:
+        stream.write(f"\n\ndef _reaches_up() -> object:\n    from . import {higher}\n\n    return {higher}\n")
+    result = run_lint(project, command)
+    assert result.returncode != 0
+    output = " ".join(result.stdout.split())
+    assert f"{LAYERS} BROKEN" in output
+    assert f"wechatpay_payscore_client.{lower} -> wechatpay_payscore_client.{higher}" in output
