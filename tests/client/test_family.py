@@ -8,6 +8,7 @@ registerdeductinfo) by re-sending the identical body, the others by a verified q
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -32,6 +33,7 @@ from wechatpay_payscore.models import (
     RegisterDeductInfoRequest,
     RegisteredDeduction,
     ServiceOrder,
+    ServiceOrderCollection,
     SyncServiceOrderRequest,
 )
 from wechatpay_payscore_client import (
@@ -48,7 +50,8 @@ from wechatpay_payscore_client import (
 
 from .conftest import SEED, ClientFactory
 
-IDS = {"service_id": SEED.service_id, "sub_mchid": SEED.sub_mchid, "channel_id": SEED.channel_id}
+assert SEED.channel_id is not None
+IDS: dict[str, str] = {"service_id": SEED.service_id, "sub_mchid": SEED.sub_mchid, "channel_id": SEED.channel_id}
 APPID = "wxd678efh567hg6787"
 
 
@@ -131,7 +134,8 @@ def test_a_life_created_confirmed_completed_lowered_registered_and_collected(
     emulator.collect("LIFE-1")
     paid = query(client, "LIFE-1")
     assert paid.state == "DONE"
-    assert paid.collection is not None and paid.collection.state == "USER_PAID"
+    assert isinstance(paid.collection, ServiceOrderCollection)
+    assert paid.collection.state == "USER_PAID"
 
 
 def test_a_life_through_the_async_functions_ends_synced(client: WechatPayClient, emulator: Emulator) -> None:
@@ -148,7 +152,9 @@ def test_a_life_through_the_async_functions_ends_synced(client: WechatPayClient,
             assert order.state == "DONE"
 
     asyncio.run(life())
-    assert [detail.paid_type for detail in emulator.order("ASYNC-1").collection.details] == ["MCH"]
+    collection = emulator.order("ASYNC-1").collection
+    assert collection is not None
+    assert [detail.paid_type for detail in collection.details] == ["MCH"]
 
 
 def test_a_cancel_is_re_entrant_and_an_identical_re_send_succeeds(client: WechatPayClient, emulator: Emulator) -> None:
@@ -276,7 +282,7 @@ def test_an_effective_deduction_blocks_cancel_modify_and_sync_with_a_message_tha
 ) -> None:
     completed(client, emulator, "BLOCKED")
     register_deduct_info.sync("BLOCKED", client=client, body=register_body("DEDUCT-B"))
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: cancel_service_order.sync_detailed("BLOCKED", client=client, body=cancel_body()),
         lambda: modify_service_order.sync_detailed("BLOCKED", client=client, body=modify_body(100)),
         lambda: sync_service_order.sync_detailed("BLOCKED", client=client, body=sync_body()),
