@@ -355,8 +355,16 @@ class Pipeline:
                 raise error
             if rule.resend_safe and verdict.in_doubt and resends > 0 and self._within_resend_window(rule, record):
                 # 原参重入: WeChat Pay declares the identical body safe to send again; its answer settles the doubt.
+                # "请使用相同参数稍后重新调用": a moment later, jittered, so clients that failed together spread out.
                 resends -= 1
-                logger.info("WeChat Pay %s %s: outcome unknown; sending the identical body again", *_where(record))
+                delay = self.policy.backoff(len(record.attempts), self.rng)
+                logger.info(
+                    "WeChat Pay %s %s: outcome unknown; sending the identical body again in %.2f s",
+                    *_where(record),
+                    delay,
+                )
+                if delay > 0:
+                    yield Wait(delay)
                 continue
             if rule.evidence is None:
                 raise error

@@ -69,10 +69,11 @@ NO_RETRY = RetryPolicy(max_attempts=1, total_timeout=86_400.0)
 
 @attrs.frozen
 class ReconcilePolicy:
-    """How hard the client tries to settle an unknown outcome by querying the order.
+    """How hard the client tries to settle an unknown outcome: re-sends and queries, as its `x-outcome` says.
 
-    `max_queries` queries at most, within `deadline` seconds of their own; `max_resends` re-sends of the sync, each
-    only after a verified query proved it had not been applied.
+    `max_queries` queries at most, within `deadline` seconds of their own; `max_resends` re-sends of the call: of the
+    identical body for a re-entrant call (create, cancel, a registration), otherwise each only after a verified query
+    proved the call had not been applied.
     """
 
     max_queries: int = attrs.field(default=3, validator=_at_least_one)
