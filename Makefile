@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help install demo test check generate check-generated lint-spec lint typecheck pytest interop bench constraints clean
 
 help:
-	@echo "make demo   - set up, then sync an order against the embedded emulator"
+	@echo "make demo   - set up, then play three orders' lives against the embedded emulator"
 	@echo "make test   - set up, then every check CI runs"
 	@echo "make generate | check-generated | lint-spec | lint | typecheck | pytest | interop | bench"
 

@@ -1,183 +1,315 @@
-"""`make demo` (`python tools/demo.py`): sync the documented example order on the embedded emulator, show what happened.
+"""`make demo` (`python tools/demo.py`): the life of three service orders on the embedded emulator, call by call.
 
-Starts the emulator (TEST-ONLY demo keys) on a free loopback port, syncs `1234323JKHDFE1243252` through the generated
-client built by `create_client()`, prints the request, the verified 204 and the order's state before and after, then
-syncs again to show the signed `ORDER_DONE` refusal. Exits 0 only if every one of those things happened.
+Starts the emulator (TEST-ONLY demo keys) on a free loopback port and drives it with the generated functions, through
+one client built by `create_client(..., reconcile=True)`:
+
+1. an order created, confirmed by the emulator's user, completed, its amount lowered, then paid through another
+   channel and synced;
+2. a second one completed, whose answer is lost on the way back and settled by a verified query, then collected by
+   the clearing house after a registered deduction;
+3. a third one cancelled.
+
+Each call prints its signed request line, its verified answer (status, Request-ID, the key that signed it) and the
+order's state after it, read back by a verified query. What the user and the clearing house do goes through the
+emulator's control surface. Every state is checked against the verified answers and the emulator's own record: the
+demo ends with `demo passed` and exits 0, or names the first deviation and exits 1.
 """
 
 from __future__ import annotations
 
+import datetime
 import sys
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
-import httpx
-from wechatpay_auth import WechatPayError, verification_of
-from wechatpay_payscore.api.payscore import sync_service_order
-from wechatpay_payscore.models import SyncDetail, SyncServiceOrderRequest
-from wechatpay_payscore_client import AlreadySyncedError, OrderAlreadyDoneError, create_client
+from wechatpay_auth import WechatPayError
+from wechatpay_emulator import EmulatorConfig, EmulatorError, Fault
+from wechatpay_emulator.demo import (
+    DEMO_MCHID,
+    DEMO_MERCHANT_SERIAL,
+    DEMO_ORDER_CHANNEL_ID,
+    DEMO_ORDER_SERVICE_ID,
+    DEMO_ORDER_SUB_MCHID,
+    DEMO_WECHATPAY_PUBLIC_KEY_ID,
+    demo_merchant_private_key_path,
+    demo_wechatpay_public_key_path,
+)
+from wechatpay_payscore.api.payscore import (
+    cancel_service_order,
+    complete_service_order,
+    create_service_order,
+    modify_service_order,
+    query_deduct_info,
+    register_deduct_info,
+    sync_service_order,
+)
+from wechatpay_payscore.models import (
+    CancelServiceOrderRequest,
+    CompleteServiceOrderRequest,
+    CreateServiceOrderRequest,
+    Deduction,
+    ModifyServiceOrderRequest,
+    RegisterDeductInfoRequest,
+    SyncServiceOrderRequest,
+)
+from wechatpay_payscore_client import WechatPayClient, create_client
 
-__all__ = ["main", "shorten_authorization"]
+if __package__ in (None, ""):  # run as a script (`python tools/demo.py`): its helpers are found from the repository
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tools.demo_display import Recorder, Screen
+from tools.demo_steps import DemoFailure, Life
+
+if TYPE_CHECKING:
+    from wechatpay_emulator import Emulator
+
+__all__ = ["DemoFailure", "main"]
+
+IDS = {"service_id": DEMO_ORDER_SERVICE_ID, "sub_mchid": DEMO_ORDER_SUB_MCHID, "channel_id": DEMO_ORDER_CHANNEL_ID}
+APPID = "wxd678efh567hg6787"  # the API page's example app id
+BEIJING = datetime.timezone(datetime.timedelta(hours=8))
+SYNCED, COLLECTED, CANCELLED = "DEMO-LIFE-1", "DEMO-LIFE-2", "DEMO-LIFE-3"
+# How each life must end, by the emulator's own record: the final state, and every change of the order in turn.
+LIVES: dict[str, tuple[str, list[str]]] = {
+    SYNCED: ("DONE by sync", ["create", "USER_CONFIRM", "complete", "modify", "sync"]),
+    COLLECTED: ("DONE by collection", ["create", "USER_CONFIRM", "complete", "registerdeductinfo", "collect"]),
+    CANCELLED: ("REVOKED by cancel", ["create", "USER_CONFIRM", "cancel"]),
+}
+AWAITING_39900 = "DOING/MCH_COMPLETE; total 39900; collection USER_PAYING"
+ENDINGS = {"sync": "sync", "collect": "collection", "cancel": "cancel"}  # the change that ended a life, as shown
 
 
-def shorten_authorization(value: str) -> str:
-    """The Authorization header with its signature cut to a few characters (it is 344 of Base64)."""
-    head, found, rest = value.partition('signature="')
-    if not found:
-        return value
-    signature, _, tail = rest.partition('"')
-    return f'{head}signature="{signature[:12]}…{signature[-6:]}"{tail}'
+# -- the request bodies (amounts in fen) -------------------------------------------------------------------------
 
 
-class _Recorder:
-    """httpx event hooks that keep the last signed request and its response, for display."""
-
-    def __init__(self) -> None:
-        self.request: httpx.Request | None = None
-        self.response: httpx.Response | None = None
-
-    def on_request(self, request: httpx.Request) -> None:
-        self.request = request
-
-    def on_response(self, response: httpx.Response) -> None:
-        self.response = response
-
-
-def _show_request(out: TextIO, request: httpx.Request | None) -> None:
-    if request is None:
-        out.write("  → (no request was sent)\n")
-        return
-    out.write(f"  → {request.method} {request.url.raw_path.decode()}\n")
-    out.write(f"    Authorization: {shorten_authorization(request.headers.get('Authorization', ''))}\n")
-    out.write(f"    Wechatpay-Serial: {request.headers.get('Wechatpay-Serial', '-')}\n")
-    out.write(f"    body: {request.content.decode()}\n")
+def create_body(out_order_no: str) -> CreateServiceOrderRequest:
+    return CreateServiceOrderRequest.from_dict(
+        {
+            **IDS,
+            "appid": APPID,
+            "out_order_no": out_order_no,
+            "service_introduction": "某某酒店",
+            "post_payments": [{"name": "就餐费用", "amount": 40000, "count": 4}],
+            "risk_fund": {"name": "DEPOSIT", "amount": 80000},
+            "time_range": {"start_time": "OnAccept"},
+            "need_user_confirm": True,
+            "notify_url": "https://api.test.com/notify",
+        }
+    )
 
 
-def _signed_by(response: httpx.Response | None) -> str | None:
-    verification = verification_of(response) if response is not None else None
-    return verification.serial if verification is not None and verification.verified else None
+def complete_body() -> CompleteServiceOrderRequest:
+    return CompleteServiceOrderRequest.from_dict(
+        {
+            **IDS,
+            "post_payments": [{"name": "就餐费用", "amount": 40000, "count": 4}],
+            "post_discounts": [{"name": "满20减1元", "description": "不与其他优惠叠加", "amount": 100}],
+            "total_amount": 39900,
+        }
+    )
 
 
-def _client(demo: Any, base_url: str, **options: Any) -> Any:
-    """A ready client on the emulator's TEST-ONLY demo merchant."""
+def modify_body(total: int) -> ModifyServiceOrderRequest:
+    return ModifyServiceOrderRequest.from_dict(
+        {**IDS, "post_payments": [{"name": "就餐费用", "amount": total}], "total_amount": total, "reason": "用户投诉"}
+    )
+
+
+def register_body(out_trade_no: str) -> RegisterDeductInfoRequest:
+    return RegisterDeductInfoRequest.from_dict({**IDS, "appid": APPID, "out_trade_no": out_trade_no})
+
+
+def sync_body(paid_time: str) -> SyncServiceOrderRequest:
+    return SyncServiceOrderRequest.from_dict({**IDS, "type": "Order_Paid", "detail": {"paid_time": paid_time}})
+
+
+def cancel_body() -> CancelServiceOrderRequest:
+    return CancelServiceOrderRequest.from_dict({**IDS, "reason": "用户取消"})
+
+
+# -- the three lives ---------------------------------------------------------------------------------------------
+
+
+def created_and_confirmed(life: Life, number: int, order_no: str) -> None:
+    """Steps .1 and .2 of a life: the merchant creates the order, the user confirms it in WeChat."""
+    client = life.client
+    life.call(
+        order_no,
+        f"{number}.1",
+        "create it: 就餐费用 40000, deposit 80000, the user to confirm in WeChat",
+        lambda: create_service_order.sync_detailed(client=client, body=create_body(order_no)),
+        status=200,
+        expect="CREATED",
+    )
+    life.act(
+        order_no, f"{number}.2", "the user confirms it in WeChat", life.emulator.confirm, expect="DOING/USER_CONFIRM"
+    )
+
+
+def synced_life(life: Life, paid_time: str) -> None:
+    client, order_no = life.client, SYNCED
+    life.screen.section(1, order_no, "confirmed, completed, lowered, paid through another channel and synced")
+    created_and_confirmed(life, 1, order_no)
+    life.call(
+        order_no,
+        "1.3",
+        "complete it: 就餐费用 40000 - 满20减1元 100 = total 39900",
+        lambda: complete_service_order.sync_detailed(order_no, client=client, body=complete_body()),
+        status=204,
+        expect=AWAITING_39900,
+    )
+    life.call(
+        order_no,
+        "1.4",
+        "lower it to 30000: the guest complained (用户投诉)",
+        lambda: modify_service_order.sync_detailed(order_no, client=client, body=modify_body(30000)),
+        status=204,
+        expect="DOING/MCH_COMPLETE; total 30000; collection USER_PAYING",
+    )
+    life.call(
+        order_no,
+        "1.5",
+        f"the guest paid 30000 at the front desk (another channel) at {paid_time}: sync it",
+        lambda: sync_service_order.sync_detailed(order_no, client=client, body=sync_body(paid_time)),
+        status=204,
+        expect=f"DONE; total 30000; collection USER_PAID; paid 30000 by MCH at {paid_time}",
+    )
+
+
+def collected_life(life: Life, out_trade_no: str) -> None:
+    client, order_no = life.client, COLLECTED
+    life.screen.section(2, order_no, "confirmed, completed (its answer lost and settled), collected after a deduction")
+    created_and_confirmed(life, 2, order_no)
+    life.emulator.inject(Fault.apply_then_drop(), out_order_no=order_no, operation="completeServiceOrder")
+    life.lost(
+        order_no,
+        "2.3",
+        "complete it, total 39900 (Fault.apply_then_drop: the emulator applies it, then drops the connection)",
+        lambda: complete_service_order.sync_detailed(order_no, client=client, body=complete_body()),
+        expect=AWAITING_39900,
+    )
+    if life.emulator.faults:
+        raise DemoFailure(f"{order_no}, step 2.3: the injected fault never fired")
+    life.call(
+        order_no,
+        "2.4",
+        f"register the deduction {out_trade_no} the clearing house will collect",
+        lambda: register_deduct_info.sync_detailed(order_no, client=client, body=register_body(out_trade_no)),
+        status=200,
+        expect=AWAITING_39900,
+    )
+    deduction = life.call(
+        order_no,
+        "2.5",
+        "query the deduction",
+        lambda: query_deduct_info.sync_detailed(client=client, appid=APPID, out_order_no=order_no, **IDS),
+        status=200,
+        expect=AWAITING_39900,
+    )
+    if not isinstance(deduction, Deduction) or deduction.out_trade_no != out_trade_no:
+        raise DemoFailure(f"{order_no}, step 2.5: expected the deduction {out_trade_no}, answered {deduction}")
+    life.act(
+        order_no,
+        "2.6",
+        f"the clearing house collects {out_trade_no}",
+        life.emulator.collect,
+        expect="DONE; total 39900; collection USER_PAID; paid 39900 by MCH",
+    )
+
+
+def cancelled_life(life: Life) -> None:
+    client, order_no = life.client, CANCELLED
+    life.screen.section(3, order_no, "confirmed, then cancelled")
+    created_and_confirmed(life, 3, order_no)
+    life.call(
+        order_no,
+        "3.3",
+        "cancel it: the guest cancelled (用户取消)",
+        lambda: cancel_service_order.sync_detailed(order_no, client=client, body=cancel_body()),
+        status=204,
+        expect="REVOKED",
+    )
+
+
+# -- what the emulator recorded, and the whole demo ---------------------------------------------------------------
+
+
+def verdicts(emulator: Emulator, verified: int) -> list[str]:
+    """The end of each life by the emulator's own record of every change, checked; `DemoFailure` on any deviation."""
+    lines = []
+    for order_no, (end, causes) in LIVES.items():
+        seen = [event.cause for event in emulator.events if event.out_order_no == order_no]
+        final = f"{emulator.order(order_no).state} by {ENDINGS.get(seen[-1], seen[-1]) if seen else '-'}"
+        if (final, seen) != (end, causes):
+            raise DemoFailure(f"{order_no}: expected {end} after {' → '.join(causes)}; it is {final} after {seen}")
+        lines.append(f"✓ {order_no}  {final:<18}  {' → '.join(seen)}")
+    lines.append(f"✓ the lost answer of {COLLECTED}'s complete: applied once, settled by a verified query")
+    lines.append(f"✓ {verified} answers shown, every one signed with {DEMO_WECHATPAY_PUBLIC_KEY_ID} and verified")
+    return lines
+
+
+def demo_client(base_url: str, recorder: Recorder) -> WechatPayClient:
+    """The ready client of the emulator's TEST-ONLY demo merchant, reconciling lost answers, its hooks recorded."""
     return create_client(
-        mchid=demo.DEMO_MCHID,
-        serial_no=demo.DEMO_MERCHANT_SERIAL,
-        private_key=demo.demo_merchant_private_key_path(),
-        wechatpay_public_keys={demo.DEMO_WECHATPAY_PUBLIC_KEY_ID: demo.demo_wechatpay_public_key_path()},
+        mchid=DEMO_MCHID,
+        serial_no=DEMO_MERCHANT_SERIAL,
+        private_key=demo_merchant_private_key_path(),
+        wechatpay_public_keys={DEMO_WECHATPAY_PUBLIC_KEY_ID: demo_wechatpay_public_key_path()},
         base_url=base_url,
-        **options,
+        timeout=5.0,
+        reconcile=True,
+        request_hooks=[recorder.on_request],
+        response_hooks=[recorder.on_response],
     )
 
 
-def _body(demo: Any) -> SyncServiceOrderRequest:
-    """The sync of the demo order, paid at the documented example time."""
-    return SyncServiceOrderRequest(
-        service_id=demo.DEMO_ORDER.service_id,
-        sub_mchid=demo.DEMO_ORDER.sub_mchid,
-        channel_id=demo.DEMO_ORDER.channel_id or "",
-        detail=SyncDetail(paid_time="20091225091210"),
-    )
+def header(screen: Screen, base_url: str) -> None:
+    screen.line("WeChat Pay Score · the life of three service orders, on the embedded emulator (TEST-ONLY demo keys)")
+    screen.line()
+    screen.line(f"  emulator  {base_url}, WeChat Pay's stand-in")
+    screen.line(f"  merchant  {DEMO_MCHID}, API certificate serial {DEMO_MERCHANT_SERIAL}")
+    screen.line("  client    create_client(..., reconcile=True): requests checked and signed, answers verified")
+    screen.line("  legend    → a signed request   ← its verified answer   = the order after it, by a verified query")
+    screen.line("            » what the user or the clearing house does, through the emulator's control surface")
 
 
-def _lost_answer(
-    stream: TextIO, emulator: Any, base_url: str, *, fault: Any, order_type: Any, demo: Any
-) -> tuple[str, bool]:
-    """3. A second order whose sync is applied and its answer lost: the client queries, and knows."""
-    order_no = "DEMO_LOST_ANSWER_01"
-    emulator.seed(
-        order_type(
-            out_order_no=order_no,
-            service_id=demo.DEMO_ORDER.service_id,
-            sub_mchid=demo.DEMO_ORDER.sub_mchid,
-            channel_id=demo.DEMO_ORDER.channel_id,
-        )
-    )
-    emulator.inject(fault.apply_then_drop(), times=1)
-    stream.write(f"3. sync {order_no}; the emulator applies it, then drops the connection\n")
-    client = _client(demo, base_url, reconcile=True)
-    body = _body(demo)
-    with client:
-        try:
-            sync_service_order.sync_detailed(order_no, client=client, body=body)
-        except AlreadySyncedError as exc:
-            stream.write(f"  ← the answer was lost; the client queried the order (Request-ID {exc.request_id})\n")
-            stream.write(f"    raised {type(exc).__name__}, evidence: {exc.evidence}\n\n")
-            return ("the lost answer was settled by a verified query", exc.evidence == "query")
-        except WechatPayError as exc:
-            stream.write(f"  ✗ {type(exc).__name__}: {exc}\n\n")
-    return ("the lost answer was settled by a verified query", False)
+def run(emulator: Emulator, screen: Screen) -> None:
+    now = datetime.datetime.now(BEIJING)
+    paid_time = (now - datetime.timedelta(minutes=5)).strftime("%Y%m%d%H%M%S")
+    recorder = Recorder()
+    with emulator.serve() as base_url, demo_client(base_url, recorder) as client:
+        header(screen, base_url)
+        life = Life(client, emulator, recorder, screen, ids=IDS, key_id=DEMO_WECHATPAY_PUBLIC_KEY_ID)
+        synced_life(life, paid_time)
+        collected_life(life, f"DEDUCT{now:%Y%m%d}002")
+        cancelled_life(life)
+        screen.line()
+        screen.line("What the emulator recorded")
+        for line in verdicts(emulator, life.verified):
+            screen.line(f"  {line}")
+
+
+def failed(screen: Screen, reason: str) -> int:
+    screen.line()
+    screen.line(f"✗ demo FAILED: {reason}")
+    return 1
 
 
 def main(out: TextIO | None = None) -> int:
-    stream = out or sys.stdout
+    screen = Screen(out or sys.stdout)
     try:
-        from wechatpay_emulator import Emulator, EmulatorConfig, Fault, Order, demo
+        from wechatpay_emulator import Emulator
     except ImportError:
-        stream.write("the demo needs the emulator: pip install 'wechatpay-payscore[emulator]'\n")
+        screen.line("the demo needs the emulator: pip install 'wechatpay-payscore[emulator]'")
         return 1
-
-    order_no = demo.DEMO_ORDER.out_order_no
-    emulator = Emulator(EmulatorConfig.demo())
-    recorder = _Recorder()
-    checks: list[tuple[str, bool]] = []
-    with emulator.serve() as base_url:
-        stream.write("WeChat Pay Score · sync demo on the embedded emulator (TEST-ONLY demo keys)\n\n")
-        stream.write(f"  emulator  {base_url}\n")
-        stream.write(f"  merchant  {demo.DEMO_MCHID}, serial {demo.DEMO_MERCHANT_SERIAL}\n")
-        before = emulator.order(order_no)
-        stream.write(f"  order     {order_no}: {before.state} / {before.state_description}\n\n")
-
-        client = _client(demo, base_url, request_hooks=[recorder.on_request], response_hooks=[recorder.on_response])
-        body = _body(demo)
-        with client:
-            stream.write("1. sync the order\n")
-            try:
-                response = sync_service_order.sync_detailed(order_no, client=client, body=body)
-            except WechatPayError as exc:
-                _show_request(stream, recorder.request)
-                stream.write(f"  ✗ {type(exc).__name__}: {exc}\n")
-                return 1
-            _show_request(stream, recorder.request)
-            signed_by = _signed_by(recorder.response)
-            stream.write(
-                f"  ← {int(response.status_code)} No Content, Request-ID {response.headers.get('Request-ID')}\n"
-            )
-            stream.write(f"    WeChat Pay's signature verified with key {signed_by}\n")
-            after = emulator.order(order_no)
-            stream.write(
-                f"  order     {before.state} / {before.state_description} → {after.state}"
-                f" (paid_time {after.paid_time})\n\n"
-            )
-            checks += [
-                ("the sync was answered 204", response.status_code == 204),
-                ("its signature was verified with the public key", signed_by == demo.DEMO_WECHATPAY_PUBLIC_KEY_ID),
-                ("the order went DOING/MCH_COMPLETE → DONE", (before.state, after.state) == ("DOING", "DONE")),
-            ]
-
-            stream.write("2. sync it again\n")
-            recorder.response = None
-            try:
-                sync_service_order.sync_detailed(order_no, client=client, body=body)
-            except OrderAlreadyDoneError as exc:
-                stream.write(f"  ← {exc.status_code} {exc.code}: {exc.message}, Request-ID {exc.request_id}\n")
-                stream.write(f"    WeChat Pay's signature verified with key {_signed_by(exc.response)}\n")
-                stream.write(f"    raised {type(exc).__name__}\n\n")
-                checks.append(
-                    ("the second sync got a signed ORDER_DONE", bool(exc.verified) and exc.code == "ORDER_DONE")
-                )
-            except WechatPayError as exc:
-                stream.write(f"  ✗ {type(exc).__name__}: {exc}\n")
-                checks.append(("the second sync got a signed ORDER_DONE", False))
-            else:
-                checks.append(("the second sync got a signed ORDER_DONE", False))
-
-        checks.append(_lost_answer(stream, emulator, base_url, fault=Fault, order_type=Order, demo=demo))
-
-    failed = [name for name, passed in checks if not passed]
-    for name, passed in checks:
-        stream.write(f"  {'✓' if passed else '✗'} {name}\n")
-    stream.write("\ndemo passed\n" if not failed else f"\ndemo FAILED: {', '.join(failed)}\n")
-    return 0 if not failed else 1
+    try:
+        run(Emulator(EmulatorConfig.demo()), screen)
+    except DemoFailure as failure:
+        return failed(screen, str(failure))
+    except (EmulatorError, WechatPayError) as exc:  # the emulator did not start, or the client could not be built
+        return failed(screen, f"{type(exc).__name__}: {exc}")
+    screen.line()
+    screen.line("demo passed")
+    return 0
 
 
 if __name__ == "__main__":

@@ -113,7 +113,8 @@ def text_for(
         what = "UNSIGNED answer" if signature == "absent" else "answer that FAILED signature verification"
         parts.append(f"— {what}, not WeChat Pay's word ({claimed})")
     if reason:
-        parts.append(f"— {excerpt(reason, 400)[1:-1]}")
+        # Straight after the call's line when nothing came back to show; after a dash when it explains an answer.
+        parts.append(("— " if len(parts) > 1 else "") + excerpt(reason, 400)[1:-1])
     if detail:
         shown = {key: detail[key] for key in ("field", "value", "issue", "location") if key in detail}
         if "sign_information" in detail:

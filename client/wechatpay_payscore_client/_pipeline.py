@@ -64,7 +64,6 @@ from ._verdicts import (
     mismatch,
     order_number,
     pointer_get,
-    summarize,
 )
 
 __all__ = ["CallRecord", "Failed", "Pipeline", "Send", "Sent", "Wait"]
@@ -614,10 +613,9 @@ class Pipeline:
             path=record.path,
             request_id=result.request_id,
             signature="verified",
-            reason=result.explanation,
+            reason=f"settled by a verified query: {result.explanation}",
             attempts=record.attempts,
             evidence="query",
-            order_summary=summarize(result.raw) if result.raw else None,
         )
         return cls(
             text,

@@ -24,7 +24,6 @@ from wechatpay_payscore_client import (
     AlreadySyncedError,
     APIConnectionError,
     APITimeoutError,
-    BadRequestError,
     OrderAlreadyDoneError,
     OrderNotFoundError,
     OrderStateError,
@@ -114,10 +113,10 @@ def test_order_states_that_cannot_be_synced(
     assert caught.value.code == code
 
 
-def test_mismatched_parameters_are_invalid_request(client: WechatPayClient) -> None:
-    with pytest.raises(BadRequestError) as caught:
+def test_ids_that_differ_from_the_order_are_no_auth_naming_the_ids(client: WechatPayClient) -> None:
+    with pytest.raises(PermissionDeniedError, match="sub_mchid") as caught:
         sync(client, sub_mchid="1900000999")
-    assert caught.value.code == "INVALID_REQUEST"
+    assert caught.value.code == "NO_AUTH"
 
 
 def test_wrong_private_key_gets_sign_error_with_the_echo(make_client: ClientFactory) -> None:
