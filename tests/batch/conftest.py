@@ -135,8 +135,8 @@ def run_batch(args: Sequence[str], base_url: str, *, timeout: float = 60) -> sub
 
 def mch_details(emulator: Emulator, number: str) -> list[Any]:
     """The emulator's MCH payments of an order: one per sync that was applied."""
-    order = emulator.order(number)
-    return [detail for detail in order.collection.details if detail.paid_type == "MCH"]
+    collection = emulator.order(number).collection
+    return [] if collection is None else [detail for detail in collection.details if detail.paid_type == "MCH"]
 
 
 def audit(journal_path: Path, emulator: Emulator, numbers: Sequence[str]) -> dict[str, Outcome]:

@@ -183,5 +183,7 @@ def test_not_applied_is_no_error() -> None:
 
 
 def test_the_sync_names_are_the_same_verdicts() -> None:
-    assert Verdict.SYNCED_BY_THIS_REQUEST is Verdict.APPLIED
-    assert Verdict.DONE_OTHERWISE is Verdict.ALREADY_THERE
+    # Looked up by name: the old names are aliases of the same members, not members of their own.
+    assert Verdict["SYNCED_BY_THIS_REQUEST"] is Verdict.APPLIED
+    assert Verdict["DONE_OTHERWISE"] is Verdict.ALREADY_THERE
+    assert len(Verdict) == len({member.value for member in Verdict})

@@ -45,7 +45,8 @@ def done_otherwise() -> Order:
 
 
 def mch_payments(emulator: Emulator, order: str = SEED.out_order_no) -> int:
-    return sum(1 for detail in emulator.order(order).collection.details if detail.paid_type == "MCH")
+    collection = emulator.order(order).collection
+    return 0 if collection is None else sum(1 for detail in collection.details if detail.paid_type == "MCH")
 
 
 def sync(client: WechatPayClient, order: str = SEED.out_order_no) -> int:

@@ -50,6 +50,7 @@ def test_reconciling_after_each_fault_matches_the_emulator(
     if applied:
         assert result.verdict is SyncVerdict.SYNCED_BY_THIS_REQUEST
         assert order.state == "DONE"
+        assert order.collection is not None
         assert (order.collection.details[-1].paid_type, order.collection.details[-1].paid_time) == ("MCH", PAID_TIME)
     else:
         assert result.verdict is SyncVerdict.NOT_APPLIED
@@ -71,10 +72,13 @@ def test_reconciling_after_each_fault_matches_the_emulator(
 def test_verdicts_for_orders_seeded_in_other_states(
     wechatpay_emulator: Emulator, wechatpay_client: WechatPayClient, order: Order, verdict: SyncVerdict
 ) -> None:
-    wechatpay_emulator.seed(order)
+    (seeded,) = wechatpay_emulator.seed(order)
+    assert seeded == attrs.evolve(
+        order, mchid=demo.DEMO_MCHID, created_at=seeded.created_at, updated_at=seeded.updated_at
+    )
     result = reconcile_sync(wechatpay_client, "OTHER-1", BODY)
     assert result.verdict is verdict
-    assert wechatpay_emulator.order("OTHER-1") == attrs.evolve(order, mchid=demo.DEMO_MCHID)  # a query changes nothing
+    assert wechatpay_emulator.order("OTHER-1") == seeded  # a query changes nothing
 
 
 def test_an_unknown_order_is_not_found(wechatpay_client: WechatPayClient) -> None:
