@@ -98,7 +98,8 @@ def test_json_success_is_one_object_on_stdout(env: dict[str, str], emulator: Emu
     result = cli(*SYNC, "--json", env=env)
     report = one_json(result.stdout)
     assert result.returncode == 0
-    assert (report["result"], report["status_code"], report["verified"]) == ("synced", 204, True)
+    assert (report["command"], report["outcome"], report["exit"]) == ("sync", "applied", 0)
+    assert (report["status_code"], report["verified"]) == (204, True)
     assert report["signed_by"] == demo.DEMO_WECHATPAY_PUBLIC_KEY_ID
     assert report["request_id"]
     assert result.stderr == ""
@@ -109,7 +110,7 @@ def test_lost_answer_is_reconciled_to_exit_10(env: dict[str, str], emulator: Emu
     result = cli(*SYNC, "--json", env=env)
     assert result.returncode == ExitCode.ALREADY_SYNCED, result.stdout + result.stderr
     report = one_json(result.stdout)
-    assert (report["result"], report["evidence"]) == ("already_synced", "query")
+    assert (report["outcome"], report["evidence"]) == ("already_applied", "query")
     assert report["order"]["state"] == "DONE"
     assert any(detail["paid_type"] == "MCH" for detail in report["order"]["collection"]["details"])
     assert emulator.order(SEED.out_order_no).state == "DONE"
@@ -152,10 +153,10 @@ def test_no_reconcile_leaves_a_5xx_as_outcome_unknown(env: dict[str, str], emula
     emulator.inject(Fault.apply_then_500(), times=1)
     result = cli(*SYNC, "--json", "--no-reconcile", env=env)
     assert result.returncode == ExitCode.OUTCOME_UNKNOWN
-    report = one_json(result.stderr)
-    assert report["result"] == "outcome_unknown"
+    report = one_json(result.stdout)  # failures too: one JSON object on standard output
+    assert (report["outcome"], report["exit"], report["error"]["class"]) == ("unknown", 5, "ServerError")
     assert "query the order" in report["advice"]
-    assert result.stdout == ""
+    assert result.stderr == ""
 
 
 def test_order_done_by_other_means_exits_11_with_what_the_query_showed(env: dict[str, str], emulator: Emulator) -> None:
@@ -176,8 +177,8 @@ def test_order_done_by_other_means_exits_11_with_what_the_query_showed(env: dict
     assert "state: DONE" in result.stderr
     assert "paid_type=NEWTON" in result.stderr
     assert result.stdout == ""
-    as_json = one_json(cli(*flags, "--json", env=env).stderr)
-    assert as_json["result"] == "already_done"
+    as_json = one_json(cli(*flags, "--json", env=env).stdout)
+    assert as_json["outcome"] == "already_there"
     assert as_json["order"]["collection"]["details"][0]["paid_type"] == "NEWTON"
 
 
@@ -185,7 +186,7 @@ def test_no_reconcile_rerun_is_already_done(env: dict[str, str], emulator: Emula
     assert cli(*SYNC, env=env).returncode == 0
     result = cli(*SYNC, "--no-reconcile", "--json", env=env)
     assert result.returncode == ExitCode.ALREADY_DONE
-    assert one_json(result.stderr)["code"] == "ORDER_DONE"
+    assert one_json(result.stdout)["error"]["code"] == "ORDER_DONE"
 
 
 def test_invalid_order_number_exits_2_on_stderr_and_sends_nothing(env: dict[str, str], emulator: Emulator) -> None:
@@ -193,7 +194,8 @@ def test_invalid_order_number_exits_2_on_stderr_and_sends_nothing(env: dict[str,
     flags[flags.index(SEED.out_order_no)] = ".."
     result = cli(*flags, "--json", env=env)
     assert result.returncode == ExitCode.INVALID_INPUT
-    assert one_json(result.stderr)["result"] == "invalid_input"
+    # A command line that cannot be read is reported on standard error: the command never started.
+    assert one_json(result.stderr)["outcome"] == "invalid"
     assert result.stdout == ""
     assert emulator.requests == []
 
@@ -221,8 +223,8 @@ def test_signature_rejected_exits_4_naming_the_settings(env: dict[str, str], tmp
     other.write_bytes(demo.demo_platform_private_key_path().read_bytes())
     result = cli(*SYNC, "--private-key", str(other), "--json", env=env)
     assert result.returncode == ExitCode.SIGNATURE_FAILURE
-    report = one_json(result.stderr)
-    assert report["code"] == "SIGN_ERROR"
+    report = one_json(result.stdout)
+    assert report["error"]["code"] == "SIGN_ERROR"
     assert "--private-key" in report["hint"]
     assert "WECHATPAY_SERIAL_NO" in report["hint"]
 
@@ -273,7 +275,7 @@ def test_query_of_an_unknown_order_exits_3(env: dict[str, str]) -> None:
     flags[flags.index(SEED.out_order_no)] = "NO-SUCH-ORDER"
     result = cli(*flags, "--json", env=env)
     assert result.returncode == ExitCode.API_REJECTED
-    assert one_json(result.stderr)["code"] == "ORDER_NOT_EXIST"
+    assert one_json(result.stdout)["error"]["code"] == "ORDER_NOT_EXIST"
 
 
 def test_query_needs_exactly_one_order_reference(env: dict[str, str], emulator: Emulator) -> None:
@@ -305,7 +307,7 @@ def test_argument_errors_are_one_json_object_on_stderr(env: dict[str, str], argv
     assert result.returncode == ExitCode.INVALID_INPUT
     assert result.stdout == ""
     report = one_json(result.stderr)
-    assert report["result"] in ("invalid_input", "invalid_configuration")
+    assert (report["outcome"], report["exit"]) == ("invalid", 2)
     assert expected in report["summary"]
 
 
@@ -315,7 +317,7 @@ def test_json_with_a_value_is_refused_as_one_json_object(env: dict[str, str], sp
     assert result.returncode == ExitCode.INVALID_INPUT
     assert result.stdout == ""
     report = one_json(result.stderr)
-    assert report["result"] == "invalid_input"
+    assert report["outcome"] == "invalid"
     assert "--json" in report["summary"]
 
 
@@ -369,9 +371,9 @@ def test_ctrl_c_during_a_call_is_one_report(env: dict[str, str], emulator: Emula
     finally:
         process.kill()
     assert process.returncode == ExitCode.INTERRUPTED, out + err
-    assert out == ""
-    report = one_json(err)
-    assert report["result"] == "interrupted"
+    assert err == ""
+    report = one_json(out)
+    assert (report["outcome"], report["exit"], report["command"]) == ("interrupted", 130, "sync")
     assert "run the same command again" in report["advice"]
 
 
@@ -429,7 +431,7 @@ def test_wrong_public_key_id_gets_a_hint_naming_the_setting(base_url: str) -> No
     env = process_env(base_url, WECHATPAY_PUBLIC_KEY_ID="PUB_KEY_ID_0119000001002099999999999999")
     result = cli(*QUERY, "--json", env=env)
     assert result.returncode == ExitCode.OUTCOME_UNKNOWN, result.stdout + result.stderr
-    hint = one_json(result.stderr)["hint"]
+    hint = one_json(result.stdout)["hint"]
     # The emulator does not know the requested key id and signs with its platform certificate instead.
     assert f"signed its answer with {demo.DEMO_PLATFORM_SERIAL!r}" in hint
     assert "check WECHATPAY_PUBLIC_KEY_ID (PUB_KEY_ID_" in hint
