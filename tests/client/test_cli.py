@@ -189,14 +189,14 @@ def test_no_reconcile_rerun_is_already_done(env: dict[str, str], emulator: Emula
     assert one_json(result.stdout)["error"]["code"] == "ORDER_DONE"
 
 
-def test_invalid_order_number_exits_2_on_stderr_and_sends_nothing(env: dict[str, str], emulator: Emulator) -> None:
+def test_invalid_order_number_exits_2_and_sends_nothing(env: dict[str, str], emulator: Emulator) -> None:
     flags = list(SYNC)
     flags[flags.index(SEED.out_order_no)] = ".."
     result = cli(*flags, "--json", env=env)
     assert result.returncode == ExitCode.INVALID_INPUT
-    # A command line that cannot be read is reported on standard error: the command never started.
-    assert one_json(result.stderr)["outcome"] == "invalid"
-    assert result.stdout == ""
+    # A command line that cannot be read is still one JSON object on standard output: the command never started.
+    assert one_json(result.stdout)["outcome"] == "invalid"
+    assert result.stderr == ""
     assert emulator.requests == []
 
 
@@ -204,7 +204,7 @@ def test_paid_time_in_the_future_is_refused(env: dict[str, str], emulator: Emula
     flags = [*SYNC[:-1], "20990101"]
     result = cli(*flags, "--json", env=env)
     assert result.returncode == ExitCode.INVALID_INPUT
-    report = one_json(result.stderr)
+    report = one_json(result.stdout)
     assert "in the future" in report["summary"]
     assert "--paid-time" in report["summary"]
     assert emulator.requests == []
@@ -281,10 +281,10 @@ def test_query_of_an_unknown_order_exits_3(env: dict[str, str]) -> None:
 def test_query_needs_exactly_one_order_reference(env: dict[str, str], emulator: Emulator) -> None:
     both = cli(*QUERY, "--query-id", "1", "--json", env=env)
     assert both.returncode == ExitCode.INVALID_INPUT
-    assert "not allowed with argument" in one_json(both.stderr)["summary"]
+    assert "not allowed with argument" in one_json(both.stdout)["summary"]
     neither = cli("query", *ORDER_FLAGS[2:], "--json", env=env)
     assert neither.returncode == ExitCode.INVALID_INPUT
-    assert "one of the arguments --out-order-no --query-id is required" in one_json(neither.stderr)["summary"]
+    assert "one of the arguments --out-order-no --query-id is required" in one_json(neither.stdout)["summary"]
     assert emulator.requests == []
 
 
@@ -302,11 +302,11 @@ def test_query_needs_exactly_one_order_reference(env: dict[str, str], emulator: 
         ([*SYNC, "--timeout", "soon", "--json"], "--timeout must be a number"),
     ],
 )
-def test_argument_errors_are_one_json_object_on_stderr(env: dict[str, str], argv: list[str], expected: str) -> None:
+def test_argument_errors_are_one_json_object_on_stdout(env: dict[str, str], argv: list[str], expected: str) -> None:
     result = cli(*argv, env=env)
     assert result.returncode == ExitCode.INVALID_INPUT
-    assert result.stdout == ""
-    report = one_json(result.stderr)
+    assert result.stderr == ""
+    report = one_json(result.stdout)
     assert (report["outcome"], report["exit"]) == ("invalid", 2)
     assert expected in report["summary"]
 
@@ -315,8 +315,8 @@ def test_argument_errors_are_one_json_object_on_stderr(env: dict[str, str], argv
 def test_json_with_a_value_is_refused_as_one_json_object(env: dict[str, str], spelling: str) -> None:
     result = cli(*SYNC, spelling, env=env)
     assert result.returncode == ExitCode.INVALID_INPUT
-    assert result.stdout == ""
-    report = one_json(result.stderr)
+    assert result.stderr == ""
+    report = one_json(result.stdout)
     assert report["outcome"] == "invalid"
     assert "--json" in report["summary"]
 

@@ -289,12 +289,12 @@ def test_a_flag_of_the_wrong_shape_is_named_never_echoed(env: dict[str, str], em
     flags = ["--appid", APPID, "--out-trade-no", PEM, "--json"]
     result = run("register-deduction", *on("SHAPE-1"), *flags, env=env)
     assert result.returncode == ExitCode.INVALID_INPUT
-    summary = json.loads(result.stderr)["summary"]  # a refused command line: the command never started
+    summary = json.loads(result.stdout)["summary"]  # a refused command line: the command never started
     assert "--out-trade-no" in summary
     assert "1 to 32 of [0-9A-Za-z_|*-]" in summary
     assert "MIIE" not in result.stdout + result.stderr
     amount = run("complete", *on("SHAPE-1"), "--total-amount", "-5", "--json", env=env)
-    assert "--total-amount: expected a whole number from 0" in json.loads(amount.stderr)["summary"]
+    assert "--total-amount: expected a whole number from 0" in json.loads(amount.stdout)["summary"]
     assert emulator.requests == []
 
 

@@ -1,9 +1,9 @@
 """The one report of a command: its JSON shape (the same keys for every command and outcome) and its text.
 
 Rules: with `--json` the report is exactly one JSON object on standard output, whatever the outcome (the exit
-status says which); only a command that could not start — its command line or its merchant configuration was
-refused (exit 2) — is reported on standard error. Without `--json`, the text goes to standard output when the
-call is applied (0, 10) and to standard error otherwise.
+status says which), a command that could not start included (its command line or merchant configuration refused,
+exit 2: a shorter object). Without `--json`, the text goes to standard output when the call is applied (0, 10) and
+to standard error otherwise.
 """
 
 from __future__ import annotations
@@ -193,14 +193,13 @@ def usage_report(command: str | None, message: str) -> dict[str, Any]:
 def emit(report: Report | dict[str, Any], *, as_json: bool, out: TextIO, err: TextIO) -> int:
     """Write the report where it belongs (see the module's rules); returns the exit status."""
     if isinstance(report, dict):  # a refused command line: never started
-        if as_json:
-            err.write(json.dumps(report, ensure_ascii=False) + "\n")
+        if as_json:  # one JSON object on standard output for every outcome, so that `$(...)` reads it
+            out.write(json.dumps(report, ensure_ascii=False) + "\n")
         else:
             err.write(f"{report['summary']}\n  (see --help)\n")
         return int(report["exit"])
     if as_json:
-        stream = out if report.started else err
-        stream.write(json.dumps(report.to_json(), ensure_ascii=False, default=str) + "\n")
+        out.write(json.dumps(report.to_json(), ensure_ascii=False, default=str) + "\n")
     else:
         stream = out if report.exit in (ExitCode.APPLIED, ExitCode.ALREADY_APPLIED) else err
         stream.write(report.text())
