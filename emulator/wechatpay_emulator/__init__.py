@@ -1,7 +1,9 @@
-"""wechatpay_emulator — a local stand-in for WeChat Pay's Pay Score sync and query API (there is no sandbox).
+"""wechatpay_emulator — a local stand-in for WeChat Pay's Pay Score service-order API (there is no sandbox).
 
 An ASGI app (Starlette) that validates requests against the project's OpenAPI contract, checks WECHATPAY2 request
-signatures like WeChat Pay, runs the service-order state machine, signs every answer, and injects faults on demand.
+signatures like WeChat Pay, plays the whole life of a service order (create, confirm, complete, modify, register a
+deduction, collect or pay, sync, cancel, expire) on a clock tests can advance, signs every answer, and injects
+faults on demand.
 
     from wechatpay_emulator import Emulator, EmulatorConfig, Order, Fault
 
@@ -9,7 +11,9 @@ signatures like WeChat Pay, runs the service-order state machine, signs every an
     with emu.serve() as base_url:            # uvicorn on 127.0.0.1, a free port
         emu.seed(Order(out_order_no="A1", service_id="2002000000000558128851361561536", sub_mchid="1900000109"))
         emu.inject(Fault.rate_limited(retry_after=1), times=2)
+        emu.inject(Fault.drop_connection(), operation="completeServiceOrder")
         ...
+        emu.confirm("A1"); emu.collect("A1"); emu.advance_clock(24 * 3600)
         assert emu.order("A1").state == "DONE"
 
 Command: `python -m wechatpay_emulator --help`. Control surface: `/_emulator/...` (documented in `emulator/README.md`).
@@ -25,16 +29,19 @@ from ._config import DEFAULT_BODY_LIMIT, TIMESTAMP_TOLERANCE, EmulatorConfig
 from ._errors import (
     ConfigError,
     ConnectionDropped,
+    ContractError,
     ControlError,
     EmulatorError,
     InvalidOrderError,
     ServerStartError,
     SignatureError,
+    StateConflictError,
     UnknownOrderError,
 )
+from ._events import Event
 from ._faults import Fault, FaultKind, InjectedFault
 from ._log import DEFAULT_REQUEST_LOG_CAPACITY, LOGGED_BODY_LIMIT, MAX_REQUEST_LOG_CAPACITY, RequestLogEntry
-from ._orders import Collection, CollectionDetail, Order
+from ._orders import Collection, CollectionDetail, Deduction, Order
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
@@ -63,10 +70,13 @@ __all__ = [
     "CollectionDetail",
     "ConfigError",
     "ConnectionDropped",
+    "ContractError",
     "ControlError",
+    "Deduction",
     "Emulator",
     "EmulatorConfig",
     "EmulatorError",
+    "Event",
     "Fault",
     "FaultKind",
     "InjectedFault",
@@ -75,6 +85,7 @@ __all__ = [
     "RequestLogEntry",
     "ServerStartError",
     "SignatureError",
+    "StateConflictError",
     "UnknownOrderError",
     "paid_time_is_valid",
 ]

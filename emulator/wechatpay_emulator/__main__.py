@@ -25,7 +25,7 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wechatpay-emulator",
-        description="A local stand-in for WeChat Pay's Pay Score sync and query API. Without key options it uses the "
+        description="A local stand-in for WeChat Pay's Pay Score service-order API. Without key options it uses the "
         "built-in TEST-ONLY demo keys (public! never use them for anything real).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")

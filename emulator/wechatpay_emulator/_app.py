@@ -1,4 +1,4 @@
-"""The ASGI app: WeChat Pay's sync and query endpoints, and the `/_emulator/...` control surface beside it.
+"""The ASGI app: WeChat Pay's service-order API, and the `/_emulator/...` control surface beside it.
 
 Order of checks for an API request (first failure answers; WeChat Pay's gateway checks headers and the signature
 before any business logic):
@@ -12,11 +12,11 @@ before any business logic):
    `403 NO_AUTH`; then the merchant's rate limit, when one is set: `429 FREQUENCY_LIMITED` with `Retry-After`;
    unknown `serial_no`, a timestamp more than 300 s off, or a signature that does not verify over the raw target and
    raw body is `401 SIGN_ERROR` with `detail.sign_information`;
-6. the contract (openapi-core): `400 PARAM_ERROR` with `detail` {field, value, issue, location}; for the query also
-   the rule the contract states in words: exactly one of `out_order_no` / `query_id`, not empty;
-7. the order state machine: the sync answers `204`, or `ORDER_NOT_EXIST` / `INVALID_REQUEST` / `ORDER_DONE` /
-   `ORDER_CANCELED` / `INVALID_ORDER_STATE`; the query answers `200` with the order, or `ORDER_NOT_EXIST` /
-   `INVALID_REQUEST`.
+6. the contract (openapi-core): `400 PARAM_ERROR` with `detail` {field, value, issue, location}; also the rules the
+   contract writes as data: `x-exactly-one-of`, and the body's `x-rules` (`sum`, `unique`);
+7. the operation's handler (`_operations`): the order (`404 ORDER_NOT_EXIST`), its ids (`403 NO_AUTH`), the
+   lifecycle table (`ORDER_DONE` / `ORDER_CANCELED` / `INVALID_ORDER_STATE`), the rules that need the order
+   (`INVALID_REQUEST`), then the change and the contract's success.
 
 Every answer except the injected HTML 502 and a dropped connection is signed.
 """
@@ -27,8 +27,7 @@ import json
 import logging
 import re
 import urllib.parse
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 import anyio
 import attrs
@@ -36,30 +35,33 @@ from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route as StarletteRoute
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ._config import TIMESTAMP_TOLERANCE, EmulatorConfig
-from ._errors import ConnectionDropped, ControlError, InvalidOrderError, SignatureError, UnknownOrderError
-from ._faults import SIGNATURE, Fault, FaultBoard, FaultKind
-from ._log import LOGGED_BODY_LIMIT, InFlight, RequestLog, RequestLogEntry, truncated_headers
-from ._orders import MAX_JSON_DEPTH, OrderStore, QueryRequest, Refusal, SyncRequest
-from ._ratelimit import RateLimiter, check_rate
-from ._responses import Answer, ResponseSigner, error_answer
-from ._seeding import orders_from_json
+from ._config import TIMESTAMP_TOLERANCE
+from ._control import control_error, control_routes, on_state_conflict
+from ._errors import (
+    ConnectionDropped,
+    ControlError,
+    InvalidOrderError,
+    SignatureError,
+    StateConflictError,
+    UnknownOrderError,
+)
+from ._faults import SIGNATURE, Fault, FaultKind
+from ._log import LOGGED_BODY_LIMIT, RequestLogEntry, truncated_headers
+from ._operations import OPERATIONS, Call
+from ._responses import Answer, error_answer
+from ._rules import check_body
 from ._signing import new_request_id, parse_authorization, request_message, sign_information, verify
-from ._validation import Contract, ParamProblem, Route
+from ._state import EmulatorState
+from ._validation import ParamProblem, Route
 
 __all__ = ["ABORT_EXTENSION", "EmulatorState", "build_app"]
 
 # The ASGI scope extension through which the emulator's own server lets the app cut a connection (see `_server`).
 ABORT_EXTENSION = "wechatpay_emulator.abort"
 CONTROL_PREFIX = "/_emulator/"
-SYNC_OPERATION = "syncServiceOrder"
-QUERY_OPERATION = "queryServiceOrder"
-# Control request bodies: 5 000 orders are about 2 MB of JSON; anything near this cap is a mistake.
-CONTROL_BODY_LIMIT = 64 * 1024 * 1024
 _LOGGER = logging.getLogger("wechatpay_emulator")
 _BAD_GATEWAY_HTML = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
@@ -77,28 +79,6 @@ class _Drop:
 _DROP = _Drop()
 
 
-@attrs.frozen
-class EmulatorState:
-    """Everything the app reads and changes; shared with the `Emulator` Python API."""
-
-    config: EmulatorConfig
-    contract: Contract
-    orders: OrderStore
-    faults: FaultBoard
-    log: RequestLog
-    signer: ResponseSigner
-    rate_limiter: RateLimiter = attrs.field(factory=RateLimiter)
-    in_flight: InFlight = attrs.field(factory=InFlight)
-
-    def reset(self) -> None:
-        """Back to the configured orders, rate limit and log capacity, with no fault and an empty log."""
-        self.orders.replace_all(self.config.orders)
-        self.faults.clear()
-        self.log.clear()
-        self.log.set_capacity(self.config.request_log_capacity)
-        self.rate_limiter.set(self.config.rate_limit)
-
-
 @attrs.define
 class _Exchange:
     """One API request in flight."""
@@ -114,7 +94,7 @@ class _Exchange:
     signature_verified: bool | None = None
 
 
-class _SyncApi:
+class _Api:
     """The raw ASGI handler of the contract's operations (raw path, raw query and raw body are needed untouched)."""
 
     def __init__(self, state: EmulatorState) -> None:
@@ -155,7 +135,8 @@ class _SyncApi:
         elif route is None:
             result = error_answer(404, "NOT_FOUND", "请求的资源不存在")
         else:
-            exchange.fault = state.faults.take(_order_number(route, exchange.query))
+            number = state.contract.order_number(route, exchange.query, exchange.body)
+            exchange.fault = state.faults.take(number, route.operation_id)
             result = await self._process(exchange, route)
         if isinstance(result, _Drop):
             await self._drop(scope, exchange)
@@ -244,45 +225,20 @@ class _SyncApi:
         problem = state.contract.validate(route, exchange.headers, exchange.query, exchange.body)
         if problem is not None:
             return error_answer(400, "PARAM_ERROR", "参数错误", problem.detail())
-        if route.operation_id == QUERY_OPERATION:
-            return self._query(fields.mchid, exchange.query)
-        if route.operation_id != SYNC_OPERATION:
+        handler = OPERATIONS.get(route.operation_id or "")
+        if handler is None:
             return error_answer(404, "NOT_FOUND", "请求的资源不存在")  # an operation of the contract not emulated
-        document = json.loads(exchange.body)
-        refusal = state.orders.sync(
-            SyncRequest(
-                mchid=fields.mchid,
-                out_order_no=route.path_params["out_order_no"],
-                service_id=document["service_id"],
-                sub_mchid=document["sub_mchid"],
-                channel_id=document.get("channel_id"),
-                paid_time=document["detail"]["paid_time"],
-            )
-        )
-        if refusal is not None:
-            return error_answer(refusal.status, refusal.code, refusal.message)
-        # WeChat Pay's 204 may carry a JSON content type with no body: clients must not parse it.
-        return Answer(204, b"", (("content-type", "application/json"),))
-
-    def _query(self, mchid: str, query: str) -> Answer:
-        """`GET /v3/payscore/acquiringbank/serviceorder`: the order from the state machine, or its refusal."""
-        params = _query_params(query)
+        params = _query_params(exchange.query)
         if isinstance(params, ParamProblem):
             return error_answer(400, "PARAM_ERROR", "参数错误", params.detail())
-        found = self._state.orders.query(
-            QueryRequest(
-                mchid=mchid,
-                service_id=params.get("service_id"),
-                sub_mchid=params.get("sub_mchid", ""),
-                channel_id=params.get("channel_id"),
-                out_order_no=params.get("out_order_no"),
-                query_id=params.get("query_id"),
-            )
-        )
-        if isinstance(found, Refusal):
-            return error_answer(found.status, found.code, found.message)
-        body = json.dumps(found.query_answer(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return Answer(200, body, (("content-type", "application/json; charset=utf-8"),))
+        # The contract accepted the body: strict UTF-8 JSON of the operation's schema (or no body at all).
+        document = json.loads(exchange.body.decode("utf-8")) if exchange.body else None
+        rules = state.contract.rules(route.operation_id)
+        violation = check_body(rules, document)
+        if violation is not None:
+            return error_answer(400, violation.code, violation.message, violation.detail())
+        call = Call(route.operation_id or "", fields.mchid, route.path_params, params, document, rules)
+        return handler(state.orders, call)
 
     async def _send(self, send: Send, exchange: _Exchange, answer: Answer) -> None:
         headers = list(answer.headers)
@@ -341,150 +297,12 @@ def _query_params(query: str) -> dict[str, str] | ParamProblem:
     return dict(pairs)
 
 
-def _order_number(route: Route, query: str) -> str | None:
-    """The `out_order_no` a request addresses (in the path of a sync, in the query string of a query)."""
-    if "out_order_no" in route.path_params:
-        return route.path_params["out_order_no"]
-    for name, value in urllib.parse.parse_qsl(query, keep_blank_values=True):
-        if name == "out_order_no":
-            return value
-    return None
-
-
-def _control_error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
-
-def _depth_at_most(document: object, limit: int) -> bool:
-    # Iterative, so that the check itself cannot run out of stack.
-    stack: list[tuple[object, int]] = [(document, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return False
-        if isinstance(node, dict):
-            stack.extend((value, depth + 1) for value in node.values())
-        elif isinstance(node, list):
-            stack.extend((value, depth + 1) for value in node)
-    return True
-
-
-async def _json_body(request: Request) -> Any:
-    """The control request's JSON body; `ControlError` (400) for anything else, never a 500.
-
-    Bounded in size and depth: a body nested 100 000 deep makes `json` raise `RecursionError`, and a value nested
-    just below that would break serving it back.
-    """
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > CONTROL_BODY_LIMIT:
-            raise ControlError(f"the body is larger than {CONTROL_BODY_LIMIT} bytes")
-        chunks.append(chunk)
-    try:
-        document = json.loads(b"".join(chunks))
-    except RecursionError:
-        raise ControlError("the body nests too deeply") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ControlError(f"the body is not JSON: {exc}") from None
-    # Orders' own fields nest a few levels; a list of orders adds one.
-    if not _depth_at_most(document, MAX_JSON_DEPTH + 2):
-        raise ControlError("the body nests too deeply")
-    return document
-
-
-def _control_routes(state: EmulatorState) -> list[StarletteRoute]:
-    """The `/_emulator/...` routes; `emulator/README.md` documents each one's JSON."""
-
-    async def config(request: Request) -> Response:
-        data = {**state.config.public_material(), "config_url": str(request.url_for("config"))}
-        return JSONResponse(data)
-
-    async def list_orders(_: Request) -> Response:
-        return JSONResponse({"orders": [order.to_json() for order in state.orders.all()]})
-
-    async def seed_orders(request: Request) -> Response:
-        seeded = state.orders.seed_many(orders_from_json(await _json_body(request)))
-        return JSONResponse({"count": len(seeded), "orders": [order.to_json() for order in seeded]}, status_code=201)
-
-    async def get_order(request: Request) -> Response:
-        order = state.orders.get(request.path_params["out_order_no"], request.query_params.get("mchid"))
-        return JSONResponse(order.to_json())
-
-    async def list_requests(_: Request) -> Response:
-        return JSONResponse(
-            {"capacity": state.log.capacity, "requests": [entry.to_json() for entry in state.log.entries()]}
-        )
-
-    async def clear_requests(_: Request) -> Response:
-        state.log.clear()
-        return Response(status_code=204)
-
-    async def set_request_capacity(request: Request) -> Response:
-        data = await _json_body(request)
-        if not isinstance(data, Mapping) or set(data) != {"capacity"}:
-            raise ControlError('the body must be {"capacity": N}')
-        state.log.set_capacity(data["capacity"])
-        return JSONResponse({"capacity": state.log.capacity})
-
-    async def list_faults(_: Request) -> Response:
-        return JSONResponse({"faults": [entry.to_json() for entry in state.faults.active()]})
-
-    async def inject_fault(request: Request) -> Response:
-        data = await _json_body(request)
-        if not isinstance(data, Mapping):
-            raise ControlError("a fault must be a JSON object")
-        times = data.get("times", 1)
-        if times is not None and (isinstance(times, bool) or not isinstance(times, int)):
-            raise ControlError("times must be an integer or null")
-        out_order_no = data.get("out_order_no")
-        if out_order_no is not None and not isinstance(out_order_no, str):
-            raise ControlError("out_order_no must be a string or null")
-        fault_id = state.faults.inject(Fault.from_json(data), times=times, out_order_no=out_order_no)
-        return JSONResponse({"id": fault_id}, status_code=201)
-
-    async def clear_faults(_: Request) -> Response:
-        state.faults.clear()
-        return Response(status_code=204)
-
-    async def get_rate_limit(_: Request) -> Response:
-        return JSONResponse({"per_second": state.rate_limiter.per_second})
-
-    async def set_rate_limit(request: Request) -> Response:
-        data = await _json_body(request)
-        if not isinstance(data, Mapping) or set(data) != {"per_second"}:
-            raise ControlError('the body must be {"per_second": N} or {"per_second": null}')
-        state.rate_limiter.set(check_rate(data["per_second"]))
-        return JSONResponse({"per_second": state.rate_limiter.per_second})
-
-    async def reset(_: Request) -> Response:
-        state.reset()
-        return Response(status_code=204)
-
-    return [
-        StarletteRoute("/_emulator/config", config, methods=["GET"], name="config"),
-        StarletteRoute("/_emulator/orders", list_orders, methods=["GET"]),
-        StarletteRoute("/_emulator/orders", seed_orders, methods=["POST"]),
-        StarletteRoute("/_emulator/orders/{out_order_no}", get_order, methods=["GET"]),
-        StarletteRoute("/_emulator/requests", list_requests, methods=["GET"]),
-        StarletteRoute("/_emulator/requests", clear_requests, methods=["DELETE"]),
-        StarletteRoute("/_emulator/requests/capacity", set_request_capacity, methods=["PUT"]),
-        StarletteRoute("/_emulator/faults", list_faults, methods=["GET"]),
-        StarletteRoute("/_emulator/faults", inject_fault, methods=["POST"]),
-        StarletteRoute("/_emulator/faults", clear_faults, methods=["DELETE"]),
-        StarletteRoute("/_emulator/rate-limit", get_rate_limit, methods=["GET"]),
-        StarletteRoute("/_emulator/rate-limit", set_rate_limit, methods=["PUT"]),
-        StarletteRoute("/_emulator/reset", reset, methods=["POST"]),
-    ]
-
-
 async def _on_bad_control_input(_: Request, exc: Exception) -> Response:
-    return _control_error(400, str(exc))
+    return control_error(400, str(exc))
 
 
 async def _on_unknown_order(_: Request, exc: Exception) -> Response:
-    return _control_error(404, f"no order {exc.args[0] if exc.args else exc}")
+    return control_error(404, f"no order {exc.args[0] if exc.args else exc}")
 
 
 class _ApiBeforeRouting:
@@ -510,11 +328,12 @@ class _ApiBeforeRouting:
 def build_app(state: EmulatorState) -> Starlette:
     """The Starlette app: the control surface under `/_emulator/`, everything else to the WeChat Pay API."""
     return Starlette(
-        routes=_control_routes(state),
-        middleware=[Middleware(_ApiBeforeRouting, api=_SyncApi(state))],
+        routes=control_routes(state),
+        middleware=[Middleware(_ApiBeforeRouting, api=_Api(state))],
         exception_handlers={
             ControlError: _on_bad_control_input,
             InvalidOrderError: _on_bad_control_input,
             UnknownOrderError: _on_unknown_order,
+            StateConflictError: on_state_conflict,
         },
     )

@@ -8,21 +8,24 @@ from collections.abc import Iterator
 
 from starlette.applications import Starlette
 
-from ._app import EmulatorState, build_app
+from ._actions import act
+from ._app import build_app
 from ._config import EmulatorConfig
-from ._faults import Fault, FaultBoard, InjectedFault
-from ._log import RequestLog, RequestLogEntry
-from ._orders import Order, OrderStore
-from ._responses import ResponseSigner
+from ._events import Event
+from ._faults import Fault, InjectedFault
+from ._log import RequestLogEntry
+from ._orders import Order
 from ._seeding import read_orders_file
 from ._server import serve_in_thread
+from ._state import EmulatorState
 from ._validation import load_contract
 
 __all__ = ["Emulator"]
 
 
 class Emulator:
-    """WeChat Pay's Pay Score sync and query endpoints, with a Python API to drive them from tests.
+    """WeChat Pay's Pay Score service-order API (the whole life of an order), with a Python API to drive it from
+    tests.
 
     Use `app` in-process (`httpx.ASGITransport(app=emu.app)`) or `serve()` it on a loopback port. Orders, faults,
     the rate limit and the request log are shared by both and by the `/_emulator/...` HTTP control surface.
@@ -34,14 +37,7 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self._config = config if config is not None else EmulatorConfig.demo()
-        self._state = EmulatorState(
-            config=self._config,
-            contract=load_contract(),
-            orders=OrderStore(self._config.mchid),
-            faults=FaultBoard(),
-            log=RequestLog(self._config.request_log_capacity),
-            signer=ResponseSigner(self._config),
-        )
+        self._state = EmulatorState.build(self._config, load_contract())
         self._state.reset()
         self._app: Starlette = build_app(self._state)
         self._base_url: str | None = None
@@ -78,6 +74,17 @@ class Emulator:
         """The API requests that reached the emulator, oldest first, the newest `request_log_capacity` of them
         (a snapshot; control requests are not logged)."""
         return self._state.log.entries()
+
+    @property
+    def events(self) -> list[Event]:
+        """Every change of an order (create, confirm, complete, ..., expire), oldest first, the newest 100 000 of
+        them (a snapshot); a re-entry, a refusal or a read records none."""
+        return self._state.events.entries()
+
+    @property
+    def now(self) -> int:
+        """The order clock (Unix seconds): the configured clock plus every `advance_clock()` since the last reset."""
+        return self._state.clock.now()
 
     @property
     def rate_limit(self) -> int | None:
@@ -127,12 +134,48 @@ class Emulator:
         """Seed the orders of a file: a JSON list of order objects, or JSON Lines (one object per line)."""
         return self._state.orders.seed_many(read_orders_file(path))
 
-    def inject(self, fault: Fault, times: int | None = 1, out_order_no: str | None = None) -> int:
-        """Arm a fault for the next `times` API requests (None: until cleared), to one order or any; returns its id.
+    def inject(
+        self, fault: Fault, times: int | None = 1, out_order_no: str | None = None, operation: str | None = None
+    ) -> int:
+        """Arm a fault for the next `times` API requests (None: until cleared), to one order or any, of one
+        operation (an `operationId` of the contract, e.g. `"completeServiceOrder"`) or any; returns its id.
 
-        Each request takes at most one fault, the first armed one that matches it.
+        The order is found where the request names it: its path, its query, or a create's body. Each request takes
+        at most one fault, the first armed one that matches it.
         """
-        return self._state.faults.inject(fault, times=times, out_order_no=out_order_no)
+        return self._state.faults.inject(fault, times=times, out_order_no=out_order_no, operation=operation)
+
+    def confirm(self, out_order_no: str, mchid: str | None = None) -> Order:
+        """The user confirms the order in WeChat: `CREATED` → `DOING` / `USER_CONFIRM`; returns the order after.
+
+        `UnknownOrderError` for no such order, `StateConflictError` in any other state. `mchid` None: the
+        configured merchant's order (as for every action).
+        """
+        return act(self._state.orders, "confirm", out_order_no, mchid)
+
+    def pay(self, out_order_no: str, mchid: str | None = None) -> Order:
+        """The user pays actively (Pay Score): `DOING` / `MCH_COMPLETE` → `DONE`, `USER_PAID` with a `NEWTON` payment
+        (a `transaction_id`, `paid_time` the order clock); an effective registered deduction lapses."""
+        return act(self._state.orders, "pay", out_order_no, mchid)
+
+    def collect(self, out_order_no: str, mchid: str | None = None) -> Order:
+        """The clearing house collects the effective registered deduction: `DOING` / `MCH_COMPLETE` → `DONE`,
+        `USER_PAID` with an `MCH` payment at the order clock; the deduction is used. `StateConflictError` when
+        there is no effective deduction."""
+        return act(self._state.orders, "collect", out_order_no, mchid)
+
+    def lapse_deduction(self, out_order_no: str, mchid: str | None = None) -> Order:
+        """The effective registered deduction is closed at the clearing house before its 24 hours end; the order
+        may then be cancelled, modified or synced, or registered again under a new number."""
+        return act(self._state.orders, "lapse-deduction", out_order_no, mchid)
+
+    def advance_clock(self, seconds: float) -> int:
+        """Move the order clock forward (a finite number of seconds ≥ 0) and apply time to every order (expiry
+        after 30 days in `CREATED`, deductions after 24 hours); returns the new `now`. Request signatures keep the
+        configured clock. `reset()` returns to it."""
+        now = self._state.clock.advance(seconds)
+        self._state.orders.sweep()
+        return now
 
     def clear_faults(self) -> None:
         """Disarm every fault."""
@@ -159,5 +202,6 @@ class Emulator:
         return self._state.in_flight.wait_idle(timeout)
 
     def reset(self) -> None:
-        """Back to the configured orders, rate limit and log capacity, with no fault and an empty log."""
+        """Back to the configured clock, orders, rate limit and log capacity, with no fault, no event and an empty
+        log."""
         self._state.reset()

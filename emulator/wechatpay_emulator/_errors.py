@@ -5,11 +5,13 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "ConnectionDropped",
+    "ContractError",
     "ControlError",
     "EmulatorError",
     "InvalidOrderError",
     "ServerStartError",
     "SignatureError",
+    "StateConflictError",
     "UnknownOrderError",
 ]
 
@@ -28,6 +30,33 @@ class InvalidOrderError(EmulatorError, ValueError):
 
 class UnknownOrderError(EmulatorError, KeyError):
     """No order with that merchant and `out_order_no` was seeded."""
+
+
+class ContractError(EmulatorError, ValueError):
+    """The contract declares something the emulator cannot enforce (an `x-rules` kind it does not know, a malformed
+    rule): refused when the contract is loaded, so that no declared rule goes unenforced."""
+
+
+class StateConflictError(EmulatorError):
+    """A control action (the user confirms or pays, the clearing house collects, a deduction is closed) that the
+    order's state forbids; the control surface answers it `409`.
+
+    `state` and `state_description` are the order's; `code` is what WeChat Pay would answer a call in that state.
+    """
+
+    def __init__(self, message: str, *, state: str, state_description: str | None, code: str) -> None:
+        super().__init__(message)
+        self.state = state
+        self.state_description = state_description
+        self.code = code
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only fields: rebuilt through a helper, so that the error pickles (across processes) intact.
+        return (_state_conflict, (str(self), self.state, self.state_description, self.code))
+
+
+def _state_conflict(message: str, state: str, state_description: str | None, code: str) -> StateConflictError:
+    return StateConflictError(message, state=state, state_description=state_description, code=code)
 
 
 class ControlError(EmulatorError, ValueError):

@@ -151,45 +151,80 @@ class Fault:
 
 @attrs.define(kw_only=True)
 class InjectedFault:
-    """A fault waiting to fire: for `remaining` more requests (None: until cleared), for one order or any."""
+    """A fault waiting to fire: for `remaining` more requests (None: until cleared), to one order or any, for one
+    operation (an `operationId`) or any."""
 
     id: int
     fault: Fault
     remaining: int | None
     out_order_no: str | None
+    operation: str | None = None
+
+    def matches(self, out_order_no: str | None, operation: str | None) -> bool:
+        """Whether a request to `out_order_no` by `operation` is one this fault is aimed at."""
+        return (self.out_order_no is None or self.out_order_no == out_order_no) and (
+            self.operation is None or self.operation == operation
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form served by `/_emulator/faults`."""
-        return {**self.fault.to_json(), "id": self.id, "times": self.remaining, "out_order_no": self.out_order_no}
+        return {
+            **self.fault.to_json(),
+            "id": self.id,
+            "times": self.remaining,
+            "out_order_no": self.out_order_no,
+            "operation": self.operation,
+        }
+
+
+def _text_or_none(name: str, value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ControlError(f"{name} must be a string or null")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ControlError(f"{name} is not valid Unicode (a lone surrogate)") from None
 
 
 class FaultBoard:
-    """The injected faults. Each API request takes at most one: the first injected that matches its order."""
+    """The injected faults. Each API request takes at most one: the first injected that matches its order and its
+    operation. `operations`, when given, are the operation ids a fault may be aimed at (the contract's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, operations: frozenset[str] | None = None) -> None:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._faults: list[InjectedFault] = []
+        self._operations = operations
 
-    def inject(self, fault: Fault, times: int | None = 1, out_order_no: str | None = None) -> int:
-        """Arm `fault` for the next `times` matching requests (None: every one until cleared); returns its id."""
-        if times is not None and times < 1:
-            raise ControlError("times must be >= 1, or None for every request until cleared")
-        if out_order_no is not None:
-            try:
-                out_order_no.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ControlError("out_order_no is not valid Unicode (a lone surrogate)") from None
+    def inject(
+        self, fault: Fault, times: int | None = 1, out_order_no: str | None = None, operation: str | None = None
+    ) -> int:
+        """Arm `fault` for the next `times` matching requests (None: every one until cleared); returns its id.
+
+        `out_order_no` aims it at requests naming that order (in the path, the query, or a create's body);
+        `operation` at requests of that `operationId` (so that a fault meant for a complete does not fire on the
+        query that reconciles it).
+        """
+        if isinstance(times, bool) or (times is not None and (not isinstance(times, int) or times < 1)):
+            raise ControlError("times must be an integer >= 1, or None for every request until cleared")
+        _text_or_none("out_order_no", out_order_no)
+        _text_or_none("operation", operation)
+        if operation is not None and self._operations is not None and operation not in self._operations:
+            raise ControlError(f"operation {operation!r} is not one of the contract's: {sorted(self._operations)}")
         with self._lock:
-            entry = InjectedFault(id=next(self._ids), fault=fault, remaining=times, out_order_no=out_order_no)
+            entry = InjectedFault(
+                id=next(self._ids), fault=fault, remaining=times, out_order_no=out_order_no, operation=operation
+            )
             self._faults.append(entry)
             return entry.id
 
-    def take(self, out_order_no: str | None) -> Fault | None:
-        """The fault for a request to `out_order_no`, counting it as used."""
+    def take(self, out_order_no: str | None, operation: str | None = None) -> Fault | None:
+        """The fault for a request to `out_order_no` by `operation`, counting it as used."""
         with self._lock:
             for entry in self._faults:
-                if entry.out_order_no is not None and entry.out_order_no != out_order_no:
+                if not entry.matches(out_order_no, operation):
                     continue
                 if entry.remaining is not None:
                     entry.remaining -= 1

@@ -1,36 +1,49 @@
-"""Pay Score service orders as the query endpoint returns them, and the part of their state machine the API drives.
+"""Pay Score service orders as the query endpoint returns them, with the emulator's own bookkeeping beside them.
 
 The fields and their meaning follow WeChat Pay's query answer (`GET /v3/payscore/acquiringbank/serviceorder`,
 pay.weixin.qq.com/doc/v3/partner/4013194035): `state` with `state_description` only while `DOING`, and a
-`collection` whose `state` is `USER_PAYING` until the order is paid and `USER_PAID` after, with one `details[]`
-entry per payment (`paid_type` `MCH`: the institution's own channel, reported by a sync; `NEWTON`: Pay Score).
+`collection` — present once the merchant completed the order — whose `state` is `USER_PAYING` until the order is
+paid and `USER_PAID` after, with one `details[]` entry per payment (`paid_type` `MCH`: the institution's own
+channel — a sync, or the clearing house collecting a registered deduction; `NEWTON`: Pay Score, the user paying).
+
+What changes an order, and when it may, is decided in `_lifecycle` and applied by `_store`; an `Order` is an
+immutable value.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from ._errors import InvalidOrderError, UnknownOrderError
+from ._errors import InvalidOrderError
+from ._fields import (
+    MAX_JSON_DEPTH,
+    attr_integer,
+    attr_json,
+    attr_optional_integer,
+    attr_optional_text,
+    attr_text,
+    json_tuple,
+    mapping,
+    reject_unknown,
+    without_none,
+)
 
 __all__ = [
     "COLLECTION_STATES",
+    "DEDUCTION_STATES",
+    "DEDUCTION_VALIDITY",
+    "MAX_JSON_DEPTH",
     "PAID_TYPES",
     "STATES",
     "STATE_DESCRIPTIONS",
     "Collection",
     "CollectionDetail",
+    "Deduction",
     "Order",
-    "OrderStore",
-    "QueryRequest",
-    "Refusal",
-    "SyncRefusal",
-    "SyncRequest",
 ]
 
 # The states of a Pay Score service order (pay.weixin.qq.com/doc/v3/partner/4013194035).
@@ -39,85 +52,16 @@ STATE_DESCRIPTIONS = frozenset({"USER_CONFIRM", "MCH_COMPLETE"})
 COLLECTION_STATES = frozenset({"USER_PAYING", "USER_PAID"})
 # Known values; a seeded order may carry others, as WeChat Pay may add some (clients must parse them).
 PAID_TYPES = frozenset({"MCH", "NEWTON"})
+# A registered deduction (扣款单) is EFFECTIVE for 24 hours, then LAPSED; USED once the clearing house collected it.
+DEDUCTION_STATES = frozenset({"EFFECTIVE", "USED", "LAPSED"})
+DEDUCTION_VALIDITY = 24 * 3600
 
-# Seeding a nested value deeper than this is refused: WeChat Pay's objects nest four levels at most.
-MAX_JSON_DEPTH = 16
 DEFAULT_TOTAL_AMOUNT = 10000
 DEFAULT_PAID_TIME = "20091225091210"
 _DEFAULT_APPID = "wxd678efh567hg6787"
 _DEFAULT_INTRODUCTION = "某某酒店"
 _DEFAULT_NOTIFY_URL = "https://api.test.com"
 _DEFAULT_START_TIME = "20091225091010"
-
-
-def _text(name: str, value: object, *, optional: bool = False, empty: bool = False) -> None:
-    """A string field: a `str` that has a UTF-8 form (no lone surrogate: it could not be served as JSON)."""
-    if value is None and optional:
-        return
-    if not isinstance(value, str) or (not value and not empty):
-        kind = "a non-empty string" if not empty else "a string"
-        raise InvalidOrderError(f"order field {name} must be {kind}{' or null' if optional else ''}")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidOrderError(f"order field {name} is not valid Unicode (a lone surrogate)") from None
-
-
-def _integer(name: str, value: object, *, optional: bool = False) -> None:
-    if value is None and optional:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidOrderError(f"order field {name} must be a non-negative integer{' or null' if optional else ''}")
-
-
-def _json_value(name: str, value: object) -> None:
-    """A JSON value (object, array, string, number, boolean), nested at most `MAX_JSON_DEPTH` deep.
-
-    Numbers are finite: NaN and Infinity are no JSON (RFC 8259 §6), so an order holding one could not be answered
-    (every `GET /_emulator/orders` and query of it would fail to serialize) until the emulator was reset.
-    """
-    stack: list[tuple[object, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
-            raise InvalidOrderError(f"order field {name} nests deeper than {MAX_JSON_DEPTH} levels")
-        if isinstance(node, Mapping):
-            for key, item in node.items():
-                _text(f"{name} key", key, empty=True)
-                stack.append((item, depth + 1))
-        elif isinstance(node, list | tuple):
-            stack.extend((item, depth + 1) for item in node)
-        elif isinstance(node, str):
-            _text(name, node, empty=True)
-        elif isinstance(node, float) and not math.isfinite(node):
-            raise InvalidOrderError(
-                f"order field {name} holds {node}, which is not a JSON number (finite numbers only)"
-            )
-        elif node is None or isinstance(node, bool | int | float):
-            continue
-        else:
-            raise InvalidOrderError(f"order field {name} must hold JSON values only")
-
-
-def _attr_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _text(attribute.name, value)
-
-
-def _attr_optional_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _text(attribute.name, value, optional=True)
-
-
-def _attr_integer(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _integer(attribute.name, value)
-
-
-def _json_tuple(value: Iterable[Any] | None) -> tuple[Any, ...] | None:
-    return None if value is None else tuple(value)
-
-
-def _attr_json(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _json_value(attribute.name, value)
 
 
 def _check_state(_instance: object, _attribute: object, value: str) -> None:
@@ -135,52 +79,42 @@ def _check_collection_state(_instance: object, _attribute: object, value: str) -
         raise InvalidOrderError(f"collection state must be one of {sorted(COLLECTION_STATES)}, not {value!r}")
 
 
-def _reject_unknown(kind: str, data: Mapping[str, Any], known: Iterable[str]) -> None:
-    unknown = set(data) - set(known)
-    if unknown:
-        raise InvalidOrderError(f"unknown {kind} fields: {sorted(map(str, unknown))}")
-
-
-def _mapping(kind: str, data: object) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise InvalidOrderError(f"{kind} must be a JSON object")
-    return data
-
-
-def _without_none(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if value is not None}
+def _check_deduction_state(_instance: object, _attribute: object, value: str) -> None:
+    if value not in DEDUCTION_STATES:
+        raise InvalidOrderError(f"deduction state must be one of {sorted(DEDUCTION_STATES)}, not {value!r}")
 
 
 @attrs.frozen(kw_only=True)
 class CollectionDetail:
-    """One payment of an order (`collection.details[]`): `paid_type` `MCH` (a sync) or `NEWTON` (Pay Score)."""
+    """One payment of an order (`collection.details[]`): `paid_type` `MCH` (the merchant's channel) or `NEWTON`
+    (Pay Score)."""
 
-    seq: int = attrs.field(validator=_attr_integer)
-    amount: int = attrs.field(validator=_attr_integer)
-    paid_type: str = attrs.field(validator=_attr_text)
-    paid_time: str = attrs.field(validator=_attr_text)
-    transaction_id: str | None = attrs.field(default=None, validator=_attr_optional_text)
-    promotion_detail: tuple[Any, ...] | None = attrs.field(default=None, converter=_json_tuple, validator=_attr_json)
+    seq: int = attrs.field(validator=attr_integer)
+    amount: int = attrs.field(validator=attr_integer)
+    paid_type: str = attrs.field(validator=attr_text)
+    paid_time: str = attrs.field(validator=attr_text)
+    transaction_id: str | None = attrs.field(default=None, validator=attr_optional_text)
+    promotion_detail: tuple[Any, ...] | None = attrs.field(default=None, converter=json_tuple, validator=attr_json)
 
     @classmethod
     def from_json(cls, data: object) -> CollectionDetail:
         """A detail from `{seq, amount, paid_type, paid_time, transaction_id?, promotion_detail?}`."""
-        mapping = _mapping("a collection detail", data)
-        _reject_unknown("collection detail", mapping, attrs.fields_dict(cls))
+        values = mapping("a collection detail", data)
+        reject_unknown("collection detail", values, attrs.fields_dict(cls))
         for name in ("seq", "amount", "paid_type", "paid_time"):
-            if name not in mapping:
+            if name not in values:
                 raise InvalidOrderError(f"collection detail field {name} is required")
-        promotion = mapping.get("promotion_detail")
+        promotion = values.get("promotion_detail")
         if promotion is not None and not isinstance(promotion, list):
             raise InvalidOrderError("collection detail field promotion_detail must be a list")
         try:
-            return cls(**mapping)
+            return cls(**values)
         except TypeError as exc:  # a key that is not a valid identifier cannot reach here: unknown keys refused
             raise InvalidOrderError(str(exc)) from None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form, as in a query answer (absent fields left out)."""
-        data = _without_none(attrs.asdict(self, recurse=False))
+        data = without_none(attrs.asdict(self, recurse=False))
         if self.promotion_detail is not None:
             data["promotion_detail"] = list(self.promotion_detail)
         return data
@@ -195,9 +129,9 @@ class Collection:
     """What was collected for an order: `state` `USER_PAYING` or `USER_PAID`, amounts in fen, the payments."""
 
     state: str = attrs.field(validator=_check_collection_state)
-    total_amount: int | None = attrs.field(default=None, validator=attrs.validators.optional(_attr_integer))
-    paying_amount: int | None = attrs.field(default=None, validator=attrs.validators.optional(_attr_integer))
-    paid_amount: int | None = attrs.field(default=None, validator=attrs.validators.optional(_attr_integer))
+    total_amount: int | None = attrs.field(default=None, validator=attr_optional_integer)
+    paying_amount: int | None = attrs.field(default=None, validator=attr_optional_integer)
+    paid_amount: int | None = attrs.field(default=None, validator=attr_optional_integer)
     details: tuple[CollectionDetail, ...] = attrs.field(default=(), converter=_details)
 
     @classmethod
@@ -220,21 +154,63 @@ class Collection:
     @classmethod
     def from_json(cls, data: object) -> Collection:
         """A collection from `{state, total_amount?, paying_amount?, paid_amount?, details?}`."""
-        mapping = _mapping("collection", data)
-        _reject_unknown("collection", mapping, attrs.fields_dict(cls))
-        details = mapping.get("details", [])
+        values = mapping("collection", data)
+        reject_unknown("collection", values, attrs.fields_dict(cls))
+        details = values.get("details", [])
         if not isinstance(details, list):
             raise InvalidOrderError("collection field details must be a list")
-        values = {**mapping, "details": tuple(CollectionDetail.from_json(item) for item in details)}
-        if "state" not in values:
+        converted = {**values, "details": tuple(CollectionDetail.from_json(item) for item in details)}
+        if "state" not in converted:
             raise InvalidOrderError("collection field state is required")
-        return cls(**values)
+        return cls(**converted)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form, as in a query answer (absent amounts left out)."""
-        data = _without_none(attrs.asdict(self, recurse=False))
+        data = without_none(attrs.asdict(self, recurse=False))
         data["details"] = [detail.to_json() for detail in self.details]
         return data
+
+
+def _validity_end(deduction: Deduction) -> int:
+    return deduction.registered_at + DEDUCTION_VALIDITY
+
+
+@attrs.frozen(kw_only=True)
+class Deduction:
+    """A deduction order (扣款单) registered with `registerdeductinfo`: the number the clearing house (UnionPay /
+    NetsUnion 委托代扣) collects under, effective for 24 hours from its registration and collected at most once.
+
+    `state`: `EFFECTIVE` (registered, not yet collected; effective only while the clock is before `expires_at`),
+    `USED` (collected), `LAPSED` (its 24 hours ran out, it was closed at the clearing house, or the user paid the
+    order another way). Times are Unix seconds of the emulator's clock.
+    """
+
+    out_trade_no: str = attrs.field(validator=attr_text)
+    registered_at: int = attrs.field(validator=attr_integer)
+    expires_at: int = attrs.field(default=attrs.Factory(_validity_end, takes_self=True), validator=attr_integer)
+    state: str = attrs.field(default="EFFECTIVE", validator=_check_deduction_state)
+
+    def effective_at(self, now: int) -> bool:
+        """Whether it is effective at `now`: registered, not collected, not closed, within its 24 hours."""
+        return self.state == "EFFECTIVE" and now < self.expires_at
+
+    @classmethod
+    def from_json(cls, data: object) -> Deduction:
+        """A deduction from `{out_trade_no, registered_at, expires_at?, state?}`."""
+        values = mapping("a deduction", data)
+        reject_unknown("deduction", values, attrs.fields_dict(cls))
+        for name in ("out_trade_no", "registered_at"):
+            if name not in values:
+                raise InvalidOrderError(f"deduction field {name} is required")
+        return cls(**values)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form served in an ORDER's `deductions`."""
+        return attrs.asdict(self, recurse=False)
+
+
+def _deductions(value: Iterable[Deduction]) -> tuple[Deduction, ...]:
+    return tuple(value)
 
 
 def _default_description(order: Order) -> str | None:
@@ -242,102 +218,136 @@ def _default_description(order: Order) -> str | None:
     return "MCH_COMPLETE" if order.state == "DOING" else None
 
 
-def _default_collection(order: Order) -> Collection:
-    # A DONE order seeded without its collection was paid through Pay Score: "done by other means" than a sync.
+def _default_collection(order: Order) -> Collection | None:
+    # WeChat Pay shows a collection from the merchant's complete on: a completed order awaits payment, a DONE one
+    # seeded without its collection was paid through Pay Score ("done by other means" than a sync).
+    total = order.total_amount if order.total_amount is not None else 0
     if order.state == "DONE":
         return Collection.paid(
-            order.total_amount,
+            total,
             paid_type="NEWTON",
             paid_time=order.paid_time or DEFAULT_PAID_TIME,
-            transaction_id="42000000" + _digits(order, 20),
+            transaction_id=transaction_id_for(order, 1),
         )
-    return Collection.paying(order.total_amount)
+    if order.state == "DOING" and order.state_description == "MCH_COMPLETE":
+        return Collection.paying(total)
+    return None
 
 
 def _default_order_id(order: Order) -> str:
     # Stable per order number, shaped like WeChat Pay's 31-digit service order ids.
-    return "3000" + _digits(order, 27)
+    return "3000" + _digits(f"{order.mchid}\0{order.out_order_no}", 27)
 
 
-def _digits(order: Order, count: int) -> str:
+def _digits(seed: str, count: int) -> str:
     # Runs before the validators (attrs order): a lone surrogate must not fail here but in the check of its field.
-    digest = hashlib.sha256(f"{order.mchid}\0{order.out_order_no}".encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256(seed.encode("utf-8", "surrogatepass")).hexdigest()
     return str(int(digest, 16))[:count].rjust(count, "0")
+
+
+def transaction_id_for(order: Order, seq: int) -> str:
+    """A WeChat Pay transaction id (`42…`, 28 digits) for payment `seq` of an order through Pay Score; stable."""
+    # The first payment keeps the form seeded DONE orders always had.
+    seed = f"{order.mchid}\0{order.out_order_no}" + ("" if seq == 1 else f"\0{seq}")
+    return "42000000" + _digits(seed, 20)
 
 
 _DEFAULT_RISK_FUND: Mapping[str, Any] = {"name": "DEPOSIT", "amount": DEFAULT_TOTAL_AMOUNT, "description": "押金"}
 _DEFAULT_TIME_RANGE: Mapping[str, Any] = {"start_time": _DEFAULT_START_TIME}
 # Fields that are the emulator's own, not part of WeChat Pay's query answer.
-_EMULATOR_FIELDS = ("query_id", "paid_time")
+_EMULATOR_FIELDS = (
+    "query_id",
+    "paid_time",
+    "created_at",
+    "updated_at",
+    "deductions",
+    "cancel_reason",
+    "create_request",
+)
 
 
 @attrs.frozen(kw_only=True)
 class Order:
-    """A service order as WeChat Pay holds it; every field of the query answer, plus `query_id` and `paid_time`.
+    """A service order as WeChat Pay holds it: every field of the query answer, plus the emulator's bookkeeping.
 
     Only `out_order_no`, `service_id` and `sub_mchid` are required. The defaults make a complete order:
     `state` `DOING` with `state_description` `MCH_COMPLETE` (ready to be synced; None outside `DOING`), a
-    `collection` that follows the state (`USER_PAYING` for the whole `total_amount`; for a `DONE` order, `USER_PAID`
-    in one `NEWTON` payment at `paid_time`), and example values for `appid`, `service_introduction`, `risk_fund`,
-    `time_range` and `notify_url`; `order_id` is derived from the order number. `mchid` None means the emulator's
-    configured merchant. `query_id`, when set, lets the order be queried by it. `paid_time` is the emulator's
-    record of the last payment's time (a sync sets it; by default the collection's last detail's). Nested values
-    (`post_payments`, `risk_fund`, ...) are JSON.
+    `collection` that follows the state (`USER_PAYING` for the whole `total_amount` once completed; for a `DONE`
+    order, `USER_PAID` in one `NEWTON` payment at `paid_time`; none before the merchant completed the order), and
+    example values for `appid`, `service_introduction`, `total_amount`, `risk_fund`, `time_range` and
+    `notify_url`; `order_id` is derived from the order number. `mchid` None means the emulator's configured
+    merchant. Nested values (`post_payments`, `risk_fund`, ...) are JSON.
+
+    The emulator's own fields, never in a query answer: `query_id` (lets the order be queried by it), `paid_time`
+    (the last payment's time; by default the collection's last detail's), `created_at` / `updated_at` (Unix
+    seconds of the emulator's clock; None: filled in when stored), `deductions` (every registration, oldest
+    first), `cancel_reason` (the reason of the cancel that revoked it, for its re-entry) and `create_request` (the
+    body that created it, for the create's re-entry; None for a seeded order).
     """
 
-    out_order_no: str = attrs.field(validator=_attr_text)
-    service_id: str = attrs.field(validator=_attr_text)
-    sub_mchid: str = attrs.field(validator=_attr_text)
-    channel_id: str | None = attrs.field(default=None, validator=_attr_optional_text)
+    out_order_no: str = attrs.field(validator=attr_text)
+    service_id: str = attrs.field(validator=attr_text)
+    sub_mchid: str = attrs.field(validator=attr_text)
+    channel_id: str | None = attrs.field(default=None, validator=attr_optional_text)
     state: str = attrs.field(default="DOING", validator=_check_state)
     state_description: str | None = attrs.field(
         default=attrs.Factory(_default_description, takes_self=True), validator=_check_description
     )
-    paid_time: str | None = attrs.field(default=None, validator=_attr_optional_text)
-    mchid: str | None = attrs.field(default=None, validator=_attr_optional_text)
-    query_id: str | None = attrs.field(default=None, validator=_attr_optional_text)
-    appid: str = attrs.field(default=_DEFAULT_APPID, validator=_attr_text)
-    sub_appid: str | None = attrs.field(default=None, validator=_attr_optional_text)
-    service_introduction: str = attrs.field(default=_DEFAULT_INTRODUCTION, validator=_attr_text)
-    total_amount: int = attrs.field(default=DEFAULT_TOTAL_AMOUNT, validator=_attr_integer)
-    post_payments: tuple[Any, ...] | None = attrs.field(default=None, converter=_json_tuple, validator=_attr_json)
-    post_discounts: tuple[Any, ...] | None = attrs.field(default=None, converter=_json_tuple, validator=_attr_json)
-    risk_fund: Mapping[str, Any] = attrs.field(default=_DEFAULT_RISK_FUND, validator=_attr_json)
+    paid_time: str | None = attrs.field(default=None, validator=attr_optional_text)
+    mchid: str | None = attrs.field(default=None, validator=attr_optional_text)
+    query_id: str | None = attrs.field(default=None, validator=attr_optional_text)
+    appid: str = attrs.field(default=_DEFAULT_APPID, validator=attr_text)
+    sub_appid: str | None = attrs.field(default=None, validator=attr_optional_text)
+    service_introduction: str = attrs.field(default=_DEFAULT_INTRODUCTION, validator=attr_text)
+    total_amount: int | None = attrs.field(default=DEFAULT_TOTAL_AMOUNT, validator=attr_optional_integer)
+    post_payments: tuple[Any, ...] | None = attrs.field(default=None, converter=json_tuple, validator=attr_json)
+    post_discounts: tuple[Any, ...] | None = attrs.field(default=None, converter=json_tuple, validator=attr_json)
+    risk_fund: Mapping[str, Any] = attrs.field(default=_DEFAULT_RISK_FUND, validator=attr_json)
     need_collection: bool = True
-    collection: Collection = attrs.field(default=attrs.Factory(_default_collection, takes_self=True))
-    time_range: Mapping[str, Any] = attrs.field(default=_DEFAULT_TIME_RANGE, validator=_attr_json)
-    location: Mapping[str, Any] | None = attrs.field(default=None, validator=_attr_json)
-    attach: str | None = attrs.field(default=None, validator=_attr_optional_text)
-    notify_url: str = attrs.field(default=_DEFAULT_NOTIFY_URL, validator=_attr_text)
-    openid: str | None = attrs.field(default=None, validator=_attr_optional_text)
-    sub_openid: str | None = attrs.field(default=None, validator=_attr_optional_text)
-    order_id: str = attrs.field(default=attrs.Factory(_default_order_id, takes_self=True), validator=_attr_text)
+    collection: Collection | None = attrs.field(default=attrs.Factory(_default_collection, takes_self=True))
+    time_range: Mapping[str, Any] = attrs.field(default=_DEFAULT_TIME_RANGE, validator=attr_json)
+    location: Mapping[str, Any] | None = attrs.field(default=None, validator=attr_json)
+    attach: str | None = attrs.field(default=None, validator=attr_optional_text)
+    notify_url: str = attrs.field(default=_DEFAULT_NOTIFY_URL, validator=attr_text)
+    openid: str | None = attrs.field(default=None, validator=attr_optional_text)
+    sub_openid: str | None = attrs.field(default=None, validator=attr_optional_text)
+    order_id: str = attrs.field(default=attrs.Factory(_default_order_id, takes_self=True), validator=attr_text)
+    created_at: int | None = attrs.field(default=None, validator=attr_optional_integer)
+    updated_at: int | None = attrs.field(default=None, validator=attr_optional_integer)
+    deductions: tuple[Deduction, ...] = attrs.field(default=(), converter=_deductions)
+    cancel_reason: str | None = attrs.field(default=None, validator=attr_optional_text)
+    create_request: Mapping[str, Any] | None = attrs.field(default=None, validator=attr_json)
 
     def __attrs_post_init__(self) -> None:
         # `paid_time` follows the collection when not given: the time of its last payment.
-        if self.paid_time is None and self.collection.details:
+        if self.paid_time is None and self.collection is not None and self.collection.details:
             object.__setattr__(self, "paid_time", self.collection.details[-1].paid_time)
 
     @classmethod
-    def from_json(cls, data: object) -> Order:
+    def from_json(cls, data: object) -> Order:  # noqa: PLR0912 - one check per field, in order
         """An order from its JSON form (the `to_json` keys; only `out_order_no`, `service_id`, `sub_mchid` needed)."""
-        mapping = _mapping("an order", data)
+        values_in = mapping("an order", data)
         fields = attrs.fields_dict(cls)
-        _reject_unknown("order", mapping, fields)
+        reject_unknown("order", values_in, fields)
         values: dict[str, Any] = {}
-        for name, value in mapping.items():
-            if value is None and fields[name].default is not attrs.NOTHING and name != "state_description":
-                continue  # null: the default (state_description null is a value: no description)
+        for name, value in values_in.items():
+            # null: the default; but state_description and collection null are values (none at all).
+            if value is None and fields[name].default is not attrs.NOTHING and name not in _NULL_IS_A_VALUE:
+                continue
             values[name] = value
         for name in ("out_order_no", "service_id", "sub_mchid"):
             if name not in values:
                 raise InvalidOrderError(f"order field {name} must be a non-empty string")
-        if "collection" in values:
+        if values.get("collection") is not None:
             values["collection"] = Collection.from_json(values["collection"])
+        if "deductions" in values:
+            if not isinstance(values["deductions"], list):
+                raise InvalidOrderError("order field deductions must be a list")
+            values["deductions"] = tuple(Deduction.from_json(item) for item in values["deductions"])
         for name in ("post_payments", "post_discounts"):
             if name in values and not isinstance(values[name], list):
                 raise InvalidOrderError(f"order field {name} must be a list")
-        for name in ("risk_fund", "time_range", "location"):
+        for name in ("risk_fund", "time_range", "location", "create_request"):
             if name in values and not isinstance(values[name], Mapping):
                 raise InvalidOrderError(f"order field {name} must be an object")
         for name in ("state", "state_description"):
@@ -350,27 +360,42 @@ class Order:
     def to_json(self) -> dict[str, Any]:
         """The JSON form served by `/_emulator/orders`: every field, null when absent."""
         data = attrs.asdict(self, recurse=False)
-        data["collection"] = self.collection.to_json()
+        data["collection"] = None if self.collection is None else self.collection.to_json()
+        data["deductions"] = [deduction.to_json() for deduction in self.deductions]
         for name in ("post_payments", "post_discounts"):
             if data[name] is not None:
                 data[name] = list(data[name])
+        if self.create_request is not None:
+            data["create_request"] = dict(self.create_request)
         return data
 
     def query_answer(self) -> dict[str, Any]:
         """The body of `200` to `GET /v3/payscore/acquiringbank/serviceorder`: absent fields left out, as WeChat
-        Pay does (`state_description` only while `DOING`), and no emulator-only field (`query_id`, `paid_time`)."""
+        Pay does (`state_description` only while `DOING`), and none of the emulator's own fields."""
         data = {key: value for key, value in self.to_json().items() if key not in _EMULATOR_FIELDS}
         if self.state != "DOING":
             data.pop("state_description")
-        return _without_none(data)
+        return without_none(data)
 
-    def synced(self, paid_time: str) -> Order:
-        """This order after a successful sync: `DONE`, `USER_PAID`, one more `MCH` detail at `paid_time`."""
-        collection = self.collection
-        total = collection.total_amount if collection.total_amount is not None else self.total_amount
+    def effective_deduction(self, now: int) -> Deduction | None:
+        """The registered deduction effective at `now` (there is at most one), or None."""
+        return next((deduction for deduction in self.deductions if deduction.effective_at(now)), None)
+
+    def with_payment(self, paid_type: str, paid_time: str, transaction_id: str | None = None) -> Order:
+        """The order with what was still to pay paid in one more payment: `collection` `USER_PAID`, a detail
+        `{seq: n+1, amount, paid_type, paid_time, transaction_id?}`, and `paid_time`. The state is the caller's
+        (`_lifecycle` decides it)."""
+        collection = self.collection if self.collection is not None else Collection.paying(self.total_amount or 0)
+        total = collection.total_amount if collection.total_amount is not None else (self.total_amount or 0)
         already = collection.paid_amount or 0
         amount = collection.paying_amount if collection.paying_amount is not None else max(total - already, 0)
-        detail = CollectionDetail(seq=len(collection.details) + 1, amount=amount, paid_type="MCH", paid_time=paid_time)
+        detail = CollectionDetail(
+            seq=len(collection.details) + 1,
+            amount=amount,
+            paid_type=paid_type,
+            paid_time=paid_time,
+            transaction_id=transaction_id,
+        )
         paid = attrs.evolve(
             collection,
             state="USER_PAID",
@@ -379,157 +404,12 @@ class Order:
             paid_amount=already + amount,
             details=(*collection.details, detail),
         )
-        return attrs.evolve(self, state="DONE", state_description=None, paid_time=paid_time, collection=paid)
+        return attrs.evolve(self, paid_time=paid_time, collection=paid)
+
+    def synced(self, paid_time: str) -> Order:
+        """This order after a successful sync: `DONE`, `USER_PAID`, one more `MCH` detail at `paid_time`."""
+        return attrs.evolve(self.with_payment("MCH", paid_time), state="DONE", state_description=None)
 
 
-@attrs.frozen
-class SyncRequest:
-    """What a sync call asks, after the contract accepted it."""
-
-    mchid: str
-    out_order_no: str
-    service_id: str
-    sub_mchid: str
-    channel_id: str | None
-    paid_time: str
-
-
-@attrs.frozen
-class QueryRequest:
-    """What a query call asks, after the contract accepted it: exactly one of `out_order_no` and `query_id`."""
-
-    mchid: str
-    service_id: str | None
-    sub_mchid: str
-    channel_id: str | None
-    out_order_no: str | None = None
-    query_id: str | None = None
-
-
-@attrs.frozen
-class Refusal:
-    """A business refusal of a call: HTTP status, WeChat Pay error code and message."""
-
-    status: int
-    code: str
-    message: str
-
-
-# The name the sync path has always used.
-SyncRefusal = Refusal
-
-_NOT_FOUND = Refusal(404, "ORDER_NOT_EXIST", "订单不存在")
-_MISMATCH = Refusal(400, "INVALID_REQUEST", "同一订单号的参数与原订单不一致")
-
-
-def _mismatch(order: Order, service_id: str | None, sub_mchid: str, channel_id: str | None) -> bool:
-    # Absent optional parameters are not a mismatch (the contract makes them optional).
-    return (
-        (service_id is not None and service_id != order.service_id)
-        or sub_mchid != order.sub_mchid
-        or (channel_id is not None and channel_id != order.channel_id)
-    )
-
-
-class OrderStore:
-    """Orders keyed by merchant and `out_order_no` (and by `query_id`), changed under one lock.
-
-    The lock makes each sync an atomic check-and-set, so concurrent syncs of one order give exactly one success,
-    as WeChat Pay's own order service does.
-    """
-
-    def __init__(self, default_mchid: str) -> None:
-        self._default_mchid = default_mchid
-        self._lock = threading.Lock()
-        self._orders: dict[tuple[str, str], Order] = {}
-        self._by_query_id: dict[tuple[str, str], str] = {}
-
-    def _key(self, mchid: str | None, out_order_no: str) -> tuple[str, str]:
-        return (mchid or self._default_mchid, out_order_no)
-
-    def _store(self, order: Order) -> Order:
-        # Caller holds the lock.
-        stored = order if order.mchid else attrs.evolve(order, mchid=self._default_mchid)
-        assert stored.mchid is not None  # noqa: S101 - just filled in
-        key = (stored.mchid, stored.out_order_no)
-        previous = self._orders.get(key)
-        if previous is not None and previous.query_id is not None:
-            self._by_query_id.pop((stored.mchid, previous.query_id), None)
-        self._orders[key] = stored
-        if stored.query_id is not None:
-            self._by_query_id[(stored.mchid, stored.query_id)] = stored.out_order_no
-        return stored
-
-    def seed(self, order: Order) -> Order:
-        """Add or replace an order; returns it with its merchant filled in."""
-        with self._lock:
-            return self._store(order)
-
-    def seed_many(self, orders: Sequence[Order]) -> list[Order]:
-        """Add or replace many orders under one lock (thousands per call); returns them as stored."""
-        with self._lock:
-            return [self._store(order) for order in orders]
-
-    def replace_all(self, orders: Iterable[Order]) -> None:
-        """Forget every order, then seed `orders`."""
-        with self._lock:
-            self._orders.clear()
-            self._by_query_id.clear()
-            for order in orders:
-                self._store(order)
-
-    def get(self, out_order_no: str, mchid: str | None = None) -> Order:
-        """The current state of an order; `UnknownOrderError` when there is none."""
-        with self._lock:
-            order = self._orders.get(self._key(mchid, out_order_no))
-        if order is None:
-            raise UnknownOrderError(out_order_no)
-        return order
-
-    def all(self) -> list[Order]:
-        """Every order, in seeding order."""
-        with self._lock:
-            return list(self._orders.values())
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._orders)
-
-    def query(self, request: QueryRequest) -> Order | Refusal:
-        """The order a query addresses, or its refusal: `404 ORDER_NOT_EXIST` for no such order (by number or by
-        `query_id`), `400 INVALID_REQUEST` when the service, sub-merchant or channel is not the order's (as a sync)."""
-        with self._lock:
-            out_order_no = request.out_order_no
-            if out_order_no is None and request.query_id is not None:
-                out_order_no = self._by_query_id.get((request.mchid, request.query_id))
-            order = None if out_order_no is None else self._orders.get((request.mchid, out_order_no))
-        if order is None:
-            return _NOT_FOUND
-        if _mismatch(order, request.service_id, request.sub_mchid, request.channel_id):
-            return _MISMATCH
-        return order
-
-    def sync(self, request: SyncRequest) -> Refusal | None:
-        """Apply a sync: DOING + MCH_COMPLETE becomes DONE (`Order.synced`) and None is returned.
-
-        Refusals follow WeChat Pay's documented codes: an unknown order is `404 ORDER_NOT_EXIST`; a request naming
-        another service, sub-merchant or channel than the order's is `400 INVALID_REQUEST` (the same order number
-        with other parameters; checked before the state, since such a request does not address this order); then
-        DONE is `400 ORDER_DONE`, REVOKED/EXPIRED `400 ORDER_CANCELED`, anything else `400 INVALID_ORDER_STATE`.
-        A request without `channel_id` is not a mismatch (the contract makes it optional).
-        """
-        key = self._key(request.mchid, request.out_order_no)
-        with self._lock:
-            order = self._orders.get(key)
-            if order is None:
-                return _NOT_FOUND
-            if _mismatch(order, request.service_id, request.sub_mchid, request.channel_id):
-                return _MISMATCH
-            if order.state == "DONE":
-                return Refusal(400, "ORDER_DONE", "订单已完成")
-            if order.state in ("REVOKED", "EXPIRED"):
-                return Refusal(400, "ORDER_CANCELED", "订单已取消")
-            if order.state != "DOING" or order.state_description != "MCH_COMPLETE":
-                return Refusal(400, "INVALID_ORDER_STATE", "订单状态不正确")
-            self._orders[key] = order.synced(request.paid_time)
-        return None
+# Fields whose JSON null is kept as None rather than replaced by the default.
+_NULL_IS_A_VALUE = frozenset({"state_description", "collection"})

@@ -14,7 +14,7 @@ from ._config import EmulatorConfig
 from ._faults import FaultKind
 from ._signing import AUTH_SCHEME, PROBE_PREFIX, new_nonce, response_message, sign
 
-__all__ = ["STALE_BY", "Answer", "ResponseSigner", "error_answer", "error_body"]
+__all__ = ["STALE_BY", "Answer", "ResponseSigner", "error_answer", "error_body", "json_answer", "no_content"]
 
 # How far in the past a `stale_signature` fault dates its answer: well beyond the 300 s clients allow.
 STALE_BY = 600
@@ -48,6 +48,20 @@ def error_answer(status: int, code: str, message: str, detail: dict[str, Any] | 
     return Answer(
         status, error_body(code, message, detail), (("content-type", "application/json; charset=utf-8"),), code
     )
+
+
+def json_answer(status: int, data: Any) -> Answer:
+    """A JSON answer, compact UTF-8 (Chinese text unescaped, like WeChat Pay)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Answer(status, body, (("content-type", "application/json; charset=utf-8"),))
+
+
+def no_content() -> Answer:
+    """`204 No Content`, signed over the empty body.
+
+    WeChat Pay's 204 may carry a JSON content type with no body: clients must not parse it.
+    """
+    return Answer(204, b"", (("content-type", "application/json"),))
 
 
 class ResponseSigner:

@@ -1,8 +1,9 @@
 """Validation of API requests against `openapi/payscore-acquiringbank.yaml` itself, through openapi-core.
 
 No rule is copied here: routes, parameters, patterns, lengths, enums and formats are read from the contract, and so
-is the rule OpenAPI cannot state, an operation's `x-exactly-one-of` (exactly one of those query parameters). Two
-things are added so that the contract means what it says:
+are the rules OpenAPI cannot state: an operation's `x-exactly-one-of` (exactly one of those query parameters), its
+`x-rules` (interpreted by `_rules`) and, from its `x-outcome`, where the order number is. Two things are added so
+that the contract means what it says:
 
 - the format `wechatpay-paid-time` the contract names (calendar validity: no 30 February, leap years);
 - ECMA-262 semantics for `pattern` (JSON Schema's regex dialect), where `$` matches only at the very end of the
@@ -41,6 +42,8 @@ from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from openapi_core.validation.schemas.factories import DialectSchemaValidatorsFactory
 from openapi_schema_validator import OAS31_BASE_DIALECT_ID, OAS30ReadValidator, OAS31Validator
 from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+from ._rules import Rule, parse_rules, resolve
 
 __all__ = [
     "CONTRACT_FILE",
@@ -239,7 +242,8 @@ def _template_regex(template: str) -> str:
 
 
 class Contract:
-    """The contract's operations and an openapi-core validator built from it."""
+    """The contract's operations, their data-written rules (`x-exactly-one-of`, `x-rules`, where `x-outcome` says
+    the order number is) and an openapi-core validator built from it."""
 
     def __init__(self, spec: Mapping[str, Any]) -> None:
         self.spec = spec
@@ -251,14 +255,55 @@ class Contract:
         )
         self._routes: list[tuple[re.Pattern[str], str, dict[str, str | None]]] = []
         self._exactly_one_of: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._rules: dict[str, tuple[Rule, ...]] = {}
+        self._order_at: dict[str, str] = {}
         for template, item in spec.get("paths", {}).items():
             regex = _template_regex(template)
             methods: dict[str, str | None] = {}
-            for key, operation in item.items():
+            for key, declared in item.items():
                 if key in {"get", "put", "post", "delete", "patch"}:
-                    methods[key.upper()] = (operation or {}).get("operationId")
-                    self._exactly_one_of[(template, key.upper())] = tuple((operation or {}).get("x-exactly-one-of", ()))
+                    operation = declared or {}
+                    operation_id = operation.get("operationId")
+                    methods[key.upper()] = operation_id
+                    self._exactly_one_of[(template, key.upper())] = tuple(operation.get("x-exactly-one-of", ()))
+                    if operation_id is not None:
+                        where = f"{key.upper()} {template}"
+                        self._rules[operation_id] = parse_rules(operation.get("x-rules"), where)
+                        order_at = (operation.get("x-outcome") or {}).get("order")
+                        if isinstance(order_at, str):
+                            self._order_at[operation_id] = order_at
             self._routes.append((re.compile(regex), template, methods))
+
+    @property
+    def operation_ids(self) -> frozenset[str]:
+        """Every `operationId` of the contract."""
+        return frozenset(self._rules)
+
+    def rules(self, operation_id: str | None) -> tuple[Rule, ...]:
+        """The operation's `x-rules` (none for an unknown operation)."""
+        return self._rules.get(operation_id or "", ())
+
+    def order_number(self, route: Route, query: str, body: bytes) -> str | None:
+        """The `out_order_no` a request addresses, where the contract says it is: the operation's `x-outcome.order`
+        (`path:NAME`, or a JSON pointer into the body, as for a create); else a path or query parameter named
+        `out_order_no` (the reads). None when the request names none (or its body is not JSON): used to aim faults
+        before the request is checked, so it never fails."""
+        location = self._order_at.get(route.operation_id or "")
+        if location is not None and location.startswith("path:"):
+            return route.path_params.get(location.removeprefix("path:"))
+        if location is not None:
+            try:
+                document = json.loads(body)
+            except (ValueError, RecursionError):
+                return None
+            found = [value for _, value in resolve(document, location) if isinstance(value, str)]
+            return found[0] if found else None
+        if "out_order_no" in route.path_params:
+            return route.path_params["out_order_no"]
+        for name, value in urllib.parse.parse_qsl(query, keep_blank_values=True):
+            if name == "out_order_no":
+                return value
+        return None
 
     def match(self, method: str, raw_path: bytes) -> Route | None:
         """The operation a raw path (percent-escapes untouched) and method address, or None.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import urllib.parse
 from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import Any
@@ -178,3 +179,106 @@ class Signer(httpx.Auth):
         )
         request.headers.setdefault("Accept", "application/json")
         yield request
+
+
+# -- the whole family of operations ----------------------------------------------------------------------------------
+
+BASE = "/v3/payscore/acquiringbank/serviceorder"
+DEDUCTION = BASE + "/deduction"
+APPID = "wxd678efh567hg6787"
+IDS: dict[str, str] = {
+    "service_id": demo.DEMO_ORDER_SERVICE_ID,
+    "sub_mchid": demo.DEMO_ORDER_SUB_MCHID,
+    "channel_id": demo.DEMO_ORDER_CHANNEL_ID,
+}
+
+
+def order_path(out_order_no: str, action: str) -> str:
+    return f"{BASE}/{out_order_no}/{action}"
+
+
+def query_string(pairs: Sequence[tuple[str, str]]) -> str:
+    return urllib.parse.urlencode(list(pairs), quote_via=urllib.parse.quote, safe="")
+
+
+def get(client: httpx.Client, target: str, *, timestamp: int = FIXED_NOW, **auth: Any) -> httpx.Response:
+    """A signed GET of the raw `target` (path and query string as sent)."""
+    headers = {
+        "Accept": "application/json",
+        "User-Agent": "emulator-tests/1",
+        "Authorization": authorization("GET", target, b"", timestamp=timestamp, **auth),
+    }
+    request = client.build_request("GET", target, headers=headers)
+    assert request.url.raw_path.decode() == target
+    return client.send(request)
+
+
+def _merged(body: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    merged = {**body, **overrides}
+    return {key: value for key, value in merged.items() if value is not ...}
+
+
+def create_body(out_order_no: str, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        **IDS,
+        "appid": APPID,
+        "out_order_no": out_order_no,
+        "service_introduction": "某某酒店",
+        "post_payments": [{"name": "就餐费用", "description": "就餐人均100元", "amount": 40000, "count": 4}],
+        "risk_fund": {"name": "DEPOSIT", "amount": 80000, "description": "就餐的预估费用"},
+        "time_range": {"start_time": "20301225091010"},
+        "need_user_confirm": True,
+        "notify_url": "https://api.test.com",
+    }
+    return _merged(body, overrides)
+
+
+def complete_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        **IDS,
+        "post_payments": [{"name": "就餐费用", "amount": 40000, "count": 4}],
+        "post_discounts": [{"name": "满20减1元", "description": "不与其他优惠叠加", "amount": 100, "count": 1}],
+        "total_amount": 39900,
+    }
+    return _merged(body, overrides)
+
+
+def modify_body(total: int = 30000, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        **IDS,
+        "post_payments": [{"name": "就餐费用", "amount": total, "count": 3}],
+        "total_amount": total,
+        "reason": "用户投诉",
+    }
+    return _merged(body, overrides)
+
+
+def cancel_body(**overrides: Any) -> dict[str, Any]:
+    return _merged({**IDS, "reason": "用户投诉"}, overrides)
+
+
+def register_body(out_trade_no: str = "DEDUCT0001", **overrides: Any) -> dict[str, Any]:
+    return _merged({**IDS, "appid": APPID, "out_trade_no": out_trade_no}, overrides)
+
+
+def create(client: httpx.Client, document: Any, **kwargs: Any) -> httpx.Response:
+    return post(client, BASE, compact(document), **kwargs)
+
+
+def act(client: httpx.Client, out_order_no: str, action: str, document: Any, **kwargs: Any) -> httpx.Response:
+    """POST a signed body to `…/{out_order_no}/{action}` (cancel, complete, modify, registerdeductinfo, sync)."""
+    return post(client, order_path(out_order_no, action), compact(document), **kwargs)
+
+
+def query_order(client: httpx.Client, out_order_no: str, **overrides: str) -> httpx.Response:
+    pairs = {**IDS, **overrides, "out_order_no": out_order_no}
+    return get(client, BASE + "?" + query_string(list(pairs.items())))
+
+
+def query_deduction(client: httpx.Client, out_order_no: str, **overrides: str) -> httpx.Response:
+    pairs = {"service_id": IDS["service_id"], "appid": APPID, "sub_mchid": IDS["sub_mchid"]}
+    if "sub_appid" in overrides:
+        pairs["sub_appid"] = overrides["sub_appid"]  # in the declared order, when sent
+    pairs |= {"channel_id": IDS["channel_id"], "out_order_no": out_order_no}
+    pairs |= {name: value for name, value in overrides.items() if name != "sub_appid"}
+    return get(client, DEDUCTION + "?" + query_string(list(pairs.items())))

@@ -55,7 +55,14 @@ def test_faults_over_http(client: httpx.Client) -> None:
     assert created.status_code == 201
     listed = client.get("/_emulator/faults").json()["faults"]
     assert listed == [
-        {"kind": "rate_limited", "retry_after": 2, "id": created.json()["id"], "times": 2, "out_order_no": None}
+        {
+            "kind": "rate_limited",
+            "retry_after": 2,
+            "id": created.json()["id"],
+            "times": 2,
+            "out_order_no": None,
+            "operation": None,
+        }
     ]
     assert sync(client).status_code == 429
     assert client.delete("/_emulator/faults").status_code == 204
@@ -123,11 +130,12 @@ def test_state_is_read_as_properties_and_actions_are_methods(emu: Emulator) -> N
     emu.faults.clear()  # a snapshot: changing it changes nothing
     assert len(emu.faults) == 1
     readable = {"config", "app", "base_url", "orders", "faults", "requests", "rate_limit", "request_log_capacity"}
-    readable |= {"client_settings", "public_material"}
+    readable |= {"client_settings", "public_material", "events", "now"}
     for name in readable:
         assert isinstance(getattr(Emulator, name), property), name
     actions = {"serve", "order", "seed", "seed_from_file", "inject", "clear_faults", "clear_requests", "reset"}
     actions |= {"set_rate_limit", "set_request_log_capacity", "wait_idle"}
+    actions |= {"confirm", "pay", "collect", "lapse_deduction", "advance_clock"}
     for name in actions:
         assert callable(getattr(Emulator, name)) and not isinstance(getattr(Emulator, name), property), name
     public = {name for name in dir(Emulator) if not name.startswith("_")}

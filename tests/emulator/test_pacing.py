@@ -107,7 +107,7 @@ def test_seeding_5000_orders_from_python(emu: Emulator, client: httpx.Client) ->
     assert len(stored) == 5000
     assert len(emu.orders) == 5001
     assert emu.order("B04999").state == "DOING"
-    assert sync(client, "B04999", document=None).status_code == 400  # channel_id differs from the seed's body
+    assert sync(client, "B04999", document=None).status_code == 403  # channel_id differs from the order's: NO_AUTH
     emu.reset()
     assert [order.out_order_no for order in emu.orders] == [SEED]
 

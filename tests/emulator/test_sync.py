@@ -319,11 +319,12 @@ def test_state_machine_refusals(
     "override",
     [{"service_id": "2002000000000558128851361561537"}, {"sub_mchid": "1900000110"}, {"channel_id": "1230000110"}],
 )
-def test_mismatched_order_parameters_are_invalid_request(
-    emu: Emulator, client: httpx.Client, override: dict[str, str]
-) -> None:
+def test_other_ids_than_the_orders_are_no_auth(emu: Emulator, client: httpx.Client, override: dict[str, str]) -> None:
+    # Ids other than those the service was registered (and the order created) with: 商户暂无权限使用此服务.
     response = sync(client, document=sync_body(**override))
-    assert (response.status_code, response.json()["code"]) == (400, "INVALID_REQUEST")
+    assert (response.status_code, response.json()["code"]) == (403, "NO_AUTH")
+    assert next(iter(override)) in response.json()["message"]
+    assert verify_response(response)
     assert emu.order(SEED).state == "DOING"
 
 
