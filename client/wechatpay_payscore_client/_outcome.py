@@ -195,6 +195,7 @@ def _signed(facts: Facts, status: int, history: History) -> Meaning:  # noqa: PL
 _THERE_BY_STATE: dict[str, type[AlreadyThereError]] = {
     "DONE": OrderAlreadyDoneError,
     "REVOKED": OrderAlreadyCancelledError,
+    "EXPIRED": OrderAlreadyCancelledError,  # what ORDER_CANCELED means to a cancel: the order will not be charged
 }
 
 

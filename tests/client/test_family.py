@@ -303,13 +303,19 @@ def test_ids_that_differ_from_the_order_are_no_auth_with_the_ids_named(client: W
     assert caught.value.code == "NO_AUTH"
 
 
-def test_a_cancel_of_an_expired_order_is_already_there(client: WechatPayClient, emulator: Emulator) -> None:
+@pytest.mark.parametrize("reconcile", [False, True], ids=["answer", "reconciled"])
+def test_a_cancel_of_an_expired_order_is_already_there(
+    make_client: ClientFactory, emulator: Emulator, reconcile: bool
+) -> None:
+    client = make_client(reconcile=reconcile)
     create_service_order.sync(client=client, body=create_body("OLD"))
     emulator.advance_clock(31 * 24 * 3600)
     assert emulator.order("OLD").state == "EXPIRED"
+    # The same class whether the answer alone or a query decides: the order will not be charged.
     with pytest.raises(OrderAlreadyCancelledError) as caught:
         cancel_service_order.sync_detailed("OLD", client=client, body=cancel_body())
-    assert caught.value.already_done and caught.value.evidence is None
+    assert caught.value.already_done
+    assert caught.value.evidence == ("query" if reconcile else None)
 
 
 # -- refused before anything is sent -------------------------------------------------------------------------------
@@ -375,6 +381,8 @@ def test_reconcile_by_hand_tells_applied_from_not_applied(client: WechatPayClien
     assert registered.verdict is Verdict.NOT_APPLIED  # no deduction registered: 404 on the deduction query
     created = client.reconcile("createServiceOrder", create_body("BY-HAND"))
     assert created.verdict is Verdict.APPLIED
+    taken = client.reconcile("createServiceOrder", create_body("BY-HAND", service_introduction="另一家酒店"))
+    assert taken.verdict is Verdict.SUPERSEDED  # the number holds an order of other parameters
     missing = client.reconcile("createServiceOrder", create_body("NEVER-CREATED"))
     assert missing.verdict is Verdict.NOT_APPLIED
 

@@ -159,6 +159,7 @@ RECONCILED: list[tuple[Verdict, frozenset[str], str | None, type[Exception], int
     (Verdict.ALREADY_THERE, SYNC_CODES, "DONE", OrderAlreadyDoneError, 200),
     (Verdict.ALREADY_THERE, frozenset(), "DONE", OrderAlreadyDoneError, 200),
     (Verdict.ALREADY_THERE, CANCEL_CODES, "REVOKED", OrderAlreadyCancelledError, 200),
+    (Verdict.ALREADY_THERE, CANCEL_CODES, "EXPIRED", OrderAlreadyCancelledError, 200),
     (Verdict.ALREADY_THERE, frozenset(), "DOING", AlreadyThereError, 200),
     (Verdict.CANCELLED, SYNC_CODES, "REVOKED", OrderStateError, 200),
     (Verdict.EXPIRED, SYNC_CODES, "EXPIRED", OrderStateError, 200),

@@ -101,9 +101,12 @@ def sync_detailed(
      Cancels an order that is `CREATED`, `DOING` / `USER_CONFIRM` or `DOING` / `MCH_COMPLETE` (awaiting
     payment); it becomes `REVOKED`, and the user is told the `reason`. Answered `204 No Content`.
 
-    **Refusals.** `ORDER_DONE` (already paid), `ORDER_CANCELED` (already revoked, or expired),
-    `INVALID_ORDER_STATE` while a registered deduction (扣款单) is effective: it blocks the cancel for up
-    to 24 hours, until it lapses or is closed at the clearing house (UnionPay / NetsUnion).
+    **Refusals.** `ORDER_DONE` (already paid), `ORDER_CANCELED` (already revoked, or expired: either way
+    the order will not be charged, so for a cancel it means "already there"; a cancel with another
+    `reason` of an order revoked by an earlier cancel is `INVALID_REQUEST`, the same number with other
+    parameters), `INVALID_ORDER_STATE` while a registered deduction (扣款单) is effective: it blocks the
+    cancel for up to 24 hours, until it lapses or is closed at the clearing house (UnionPay /
+    NetsUnion).
 
     **Re-entry (原参重入).** The same parameters, the `reason` included, may be sent again: a repeat of an
     applied cancel succeeds again. An unknown outcome is settled by re-sending the identical body.
@@ -151,9 +154,12 @@ def sync(
      Cancels an order that is `CREATED`, `DOING` / `USER_CONFIRM` or `DOING` / `MCH_COMPLETE` (awaiting
     payment); it becomes `REVOKED`, and the user is told the `reason`. Answered `204 No Content`.
 
-    **Refusals.** `ORDER_DONE` (already paid), `ORDER_CANCELED` (already revoked, or expired),
-    `INVALID_ORDER_STATE` while a registered deduction (扣款单) is effective: it blocks the cancel for up
-    to 24 hours, until it lapses or is closed at the clearing house (UnionPay / NetsUnion).
+    **Refusals.** `ORDER_DONE` (already paid), `ORDER_CANCELED` (already revoked, or expired: either way
+    the order will not be charged, so for a cancel it means "already there"; a cancel with another
+    `reason` of an order revoked by an earlier cancel is `INVALID_REQUEST`, the same number with other
+    parameters), `INVALID_ORDER_STATE` while a registered deduction (扣款单) is effective: it blocks the
+    cancel for up to 24 hours, until it lapses or is closed at the clearing house (UnionPay /
+    NetsUnion).
 
     **Re-entry (原参重入).** The same parameters, the `reason` included, may be sent again: a repeat of an
     applied cancel succeeds again. An unknown outcome is settled by re-sending the identical body.
@@ -190,9 +196,12 @@ async def asyncio_detailed(
      Cancels an order that is `CREATED`, `DOING` / `USER_CONFIRM` or `DOING` / `MCH_COMPLETE` (awaiting
     payment); it becomes `REVOKED`, and the user is told the `reason`. Answered `204 No Content`.
 
-    **Refusals.** `ORDER_DONE` (already paid), `ORDER_CANCELED` (already revoked, or expired),
-    `INVALID_ORDER_STATE` while a registered deduction (扣款单) is effective: it blocks the cancel for up
-    to 24 hours, until it lapses or is closed at the clearing house (UnionPay / NetsUnion).
+    **Refusals.** `ORDER_DONE` (already paid), `ORDER_CANCELED` (already revoked, or expired: either way
+    the order will not be charged, so for a cancel it means "already there"; a cancel with another
+    `reason` of an order revoked by an earlier cancel is `INVALID_REQUEST`, the same number with other
+    parameters), `INVALID_ORDER_STATE` while a registered deduction (扣款单) is effective: it blocks the
+    cancel for up to 24 hours, until it lapses or is closed at the clearing house (UnionPay /
+    NetsUnion).
 
     **Re-entry (原参重入).** The same parameters, the `reason` included, may be sent again: a repeat of an
     applied cancel succeeds again. An unknown outcome is settled by re-sending the identical body.
@@ -238,9 +247,12 @@ async def asyncio(
      Cancels an order that is `CREATED`, `DOING` / `USER_CONFIRM` or `DOING` / `MCH_COMPLETE` (awaiting
     payment); it becomes `REVOKED`, and the user is told the `reason`. Answered `204 No Content`.
 
-    **Refusals.** `ORDER_DONE` (already paid), `ORDER_CANCELED` (already revoked, or expired),
-    `INVALID_ORDER_STATE` while a registered deduction (扣款单) is effective: it blocks the cancel for up
-    to 24 hours, until it lapses or is closed at the clearing house (UnionPay / NetsUnion).
+    **Refusals.** `ORDER_DONE` (already paid), `ORDER_CANCELED` (already revoked, or expired: either way
+    the order will not be charged, so for a cancel it means "already there"; a cancel with another
+    `reason` of an order revoked by an earlier cancel is `INVALID_REQUEST`, the same number with other
+    parameters), `INVALID_ORDER_STATE` while a registered deduction (扣款单) is effective: it blocks the
+    cancel for up to 24 hours, until it lapses or is closed at the clearing house (UnionPay /
+    NetsUnion).
 
     **Re-entry (原参重入).** The same parameters, the `reason` included, may be sent again: a repeat of an
     applied cancel succeeds again. An unknown outcome is settled by re-sending the identical body.

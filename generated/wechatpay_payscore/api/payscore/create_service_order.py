@@ -103,7 +103,9 @@ def sync_detailed(
 
     **Re-entry (原参重入).** "相同参数重复调用可以返回成功": sending the same body again is safe and answers the same
     order, so an unknown outcome is settled by re-sending the identical body. The same `out_order_no`
-    with any other parameter is refused `400 INVALID_REQUEST` (请确认相同单号是否使用了不同的参数).
+    with any other parameter is refused `400 INVALID_REQUEST` (请确认相同单号是否使用了不同的参数); a query that finds
+    the number holding an order of other parameters (another `appid`, `service_introduction`,
+    `notify_url` or risk fund) proves this create can no longer apply (`superseded`).
 
     **Ids.** `service_id`, `appid`, `sub_mchid`, `sub_appid` and `channel_id` must be those registered
     for the service: any other is answered `403 NO_AUTH` (商户暂无权限使用此服务), the error other SDKs' users meet
@@ -159,7 +161,9 @@ def sync(
 
     **Re-entry (原参重入).** "相同参数重复调用可以返回成功": sending the same body again is safe and answers the same
     order, so an unknown outcome is settled by re-sending the identical body. The same `out_order_no`
-    with any other parameter is refused `400 INVALID_REQUEST` (请确认相同单号是否使用了不同的参数).
+    with any other parameter is refused `400 INVALID_REQUEST` (请确认相同单号是否使用了不同的参数); a query that finds
+    the number holding an order of other parameters (another `appid`, `service_introduction`,
+    `notify_url` or risk fund) proves this create can no longer apply (`superseded`).
 
     **Ids.** `service_id`, `appid`, `sub_mchid`, `sub_appid` and `channel_id` must be those registered
     for the service: any other is answered `403 NO_AUTH` (商户暂无权限使用此服务), the error other SDKs' users meet
@@ -204,7 +208,9 @@ async def asyncio_detailed(
 
     **Re-entry (原参重入).** "相同参数重复调用可以返回成功": sending the same body again is safe and answers the same
     order, so an unknown outcome is settled by re-sending the identical body. The same `out_order_no`
-    with any other parameter is refused `400 INVALID_REQUEST` (请确认相同单号是否使用了不同的参数).
+    with any other parameter is refused `400 INVALID_REQUEST` (请确认相同单号是否使用了不同的参数); a query that finds
+    the number holding an order of other parameters (another `appid`, `service_introduction`,
+    `notify_url` or risk fund) proves this create can no longer apply (`superseded`).
 
     **Ids.** `service_id`, `appid`, `sub_mchid`, `sub_appid` and `channel_id` must be those registered
     for the service: any other is answered `403 NO_AUTH` (商户暂无权限使用此服务), the error other SDKs' users meet
@@ -258,7 +264,9 @@ async def asyncio(
 
     **Re-entry (原参重入).** "相同参数重复调用可以返回成功": sending the same body again is safe and answers the same
     order, so an unknown outcome is settled by re-sending the identical body. The same `out_order_no`
-    with any other parameter is refused `400 INVALID_REQUEST` (请确认相同单号是否使用了不同的参数).
+    with any other parameter is refused `400 INVALID_REQUEST` (请确认相同单号是否使用了不同的参数); a query that finds
+    the number holding an order of other parameters (another `appid`, `service_introduction`,
+    `notify_url` or risk fund) proves this create can no longer apply (`superseded`).
 
     **Ids.** `service_id`, `appid`, `sub_mchid`, `sub_appid` and `channel_id` must be those registered
     for the service: any other is answered `403 NO_AUTH` (商户暂无权限使用此服务), the error other SDKs' users meet

@@ -33,7 +33,7 @@ export interface paths {
          *
          *     **The state after create (a decision of this contract).** The sources disagree: the older create page says `CREATED`, the newer page and the maintained API descriptions say `DOING`. The acquiring institution's development guide tells institutions to send `need_user_confirm: true` and wait for the user's confirmation (`PAYSCORE.USER_CONFIRM`): with `need_user_confirm: true` the order starts `CREATED` and becomes `DOING` / `USER_CONFIRM` when the user confirms; without it the order starts `DOING` / `USER_CONFIRM` at once (the newer pages). `CREATED` orders left untouched for 30 days become `EXPIRED`.
          *
-         *     **Re-entry (原参重入).** "相同参数重复调用可以返回成功": sending the same body again is safe and answers the same order, so an unknown outcome is settled by re-sending the identical body. The same `out_order_no` with any other parameter is refused `400 INVALID_REQUEST` (请确认相同单号是否使用了不同的参数).
+         *     **Re-entry (原参重入).** "相同参数重复调用可以返回成功": sending the same body again is safe and answers the same order, so an unknown outcome is settled by re-sending the identical body. The same `out_order_no` with any other parameter is refused `400 INVALID_REQUEST` (请确认相同单号是否使用了不同的参数); a query that finds the number holding an order of other parameters (another `appid`, `service_introduction`, `notify_url` or risk fund) proves this create can no longer apply (`superseded`).
          *
          *     **Ids.** `service_id`, `appid`, `sub_mchid`, `sub_appid` and `channel_id` must be those registered for the service: any other is answered `403 NO_AUTH` (商户暂无权限使用此服务), the error other SDKs' users meet most. Every later call on the order must send the same ids.
          */
@@ -79,7 +79,7 @@ export interface paths {
          * Cancel a Pay Score service order (从业机构取消支付分订单)
          * @description Cancels an order that is `CREATED`, `DOING` / `USER_CONFIRM` or `DOING` / `MCH_COMPLETE` (awaiting payment); it becomes `REVOKED`, and the user is told the `reason`. Answered `204 No Content`.
          *
-         *     **Refusals.** `ORDER_DONE` (already paid), `ORDER_CANCELED` (already revoked, or expired), `INVALID_ORDER_STATE` while a registered deduction (扣款单) is effective: it blocks the cancel for up to 24 hours, until it lapses or is closed at the clearing house (UnionPay / NetsUnion).
+         *     **Refusals.** `ORDER_DONE` (already paid), `ORDER_CANCELED` (already revoked, or expired: either way the order will not be charged, so for a cancel it means "already there"; a cancel with another `reason` of an order revoked by an earlier cancel is `INVALID_REQUEST`, the same number with other parameters), `INVALID_ORDER_STATE` while a registered deduction (扣款单) is effective: it blocks the cancel for up to 24 hours, until it lapses or is closed at the clearing house (UnionPay / NetsUnion).
          *
          *     **Re-entry (原参重入).** The same parameters, the `reason` included, may be sent again: a repeat of an applied cancel succeeds again. An unknown outcome is settled by re-sending the identical body. `service_id` is optional (选填) on the official page and required by the maintained descriptions: required here, since the order belongs to a service and its absence risks `403 NO_AUTH`.
          */
