@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from wechatpay_auth._checklist import check_response
+from wechatpay_auth._apiv3 import ApiV3Key, ApiV3KeySource
+from wechatpay_auth._checklist import check_response, check_signature
 from wechatpay_auth._errors import ConfigurationError
 from wechatpay_auth._ids import check_mchid, check_serial_no, check_wechatpay_serial, is_public_key_id
 from wechatpay_auth._keys import CertificateKey, PrivateKeySource, PublicKeySource, load_private_key
 from wechatpay_auth._keys import load_verification_key as _load_verification_key
 from wechatpay_auth._message import authorization_header, request_message
+from wechatpay_auth._notification import Notification, open_notification
 from wechatpay_auth._replay import ReplayGuard
 from wechatpay_auth._shown import shown
 from wechatpay_auth._signature import sign
@@ -91,7 +93,8 @@ class WechatPayAuth(httpx.Auth):
 
     ``wechatpay_public_keys`` maps each ``Wechatpay-Serial`` value to its key: WeChat Pay public keys under their
     ``PUB_KEY_ID_…`` id and platform certificates under their hex serial, both at once during a migration. Keys are
-    parsed here, once. ``clock`` (Unix seconds) and ``nonce`` can be injected for tests.
+    parsed here, once. ``clock`` (Unix seconds) and ``nonce`` can be injected for tests. ``apiv3_key`` (the 32-byte
+    APIv3 key, checked here) is needed only to open notifications (``open_notification``); signing does not use it.
 
     Each verified answer is accepted once: the same ``Wechatpay-Timestamp``, ``Wechatpay-Nonce`` and signature
     seen again within the 300 s window raises ``ReplayedResponseError``. The memory of answers (``replay_guard``,
@@ -113,6 +116,7 @@ class WechatPayAuth(httpx.Auth):
         clock: Clock = default_clock,
         nonce: NonceSource = default_nonce,
         replay_guard: ReplayGuard | None = None,
+        apiv3_key: ApiV3KeySource | None = None,
     ) -> None:
         self._mchid = check_mchid(mchid)
         self._serial_no = check_serial_no(serial_no, "serial_no")
@@ -130,6 +134,7 @@ class WechatPayAuth(httpx.Auth):
         self._clock = clock
         self._nonce = nonce
         self._replay_guard = ReplayGuard() if replay_guard is None else replay_guard
+        self._apiv3_key = None if apiv3_key is None else ApiV3Key(apiv3_key, what="apiv3_key")
 
     def __repr__(self) -> str:
         return (
@@ -207,6 +212,45 @@ class WechatPayAuth(httpx.Auth):
                 verification.request_id,
             )
         return verification
+
+    def verify_notification(self, headers: Mapping[str, str], body: bytes) -> Verification:
+        """Run the signature checklist on a notification (回调通知) and return what it established.
+
+        Protocol rule: the checklist of answers (``check_signature``) over ``TIMESTAMP\\nNONCE\\nBODY\\n`` with
+        ``body`` the raw request body bytes as received, and the same keys; a signature is always required (an
+        unsigned notification is refused, never let through like a gateway's unsigned 502). ``headers`` are looked
+        up whatever the case of their names. No replay memory: WeChat Pay delivers one notification again until it
+        is answered with a 2xx, so a second delivery is legitimate; the ±300 s window is the freshness rule, and
+        deduplicating (by the notification ``id`` and the order's state) is the application's. Raises a
+        ``SignatureVerificationError`` subclass.
+        """
+        return check_signature(headers, body, self._public_keys, self._clock(), signature_required=True)
+
+    def open_notification(self, headers: Mapping[str, str], body: bytes) -> Notification:
+        """Verify a notification, read its envelope and decrypt its resource with the APIv3 key.
+
+        Protocol rules: ``verify_notification``, then the envelope, then ``AEAD_AES_256_GCM`` or ``AEAD_SM4_GCM``
+        (see ``open_notification`` of the package). Raises a ``SignatureVerificationError`` subclass for the
+        signature, a ``NotificationError`` subclass for the body, and ``ConfigurationError`` when this object was
+        built without ``apiv3_key``.
+        """
+        if self._apiv3_key is None:
+            raise ConfigurationError(
+                "opening a notification needs the APIv3 key: pass apiv3_key=... (the 32-character key set on the "
+                "merchant platform) to WechatPayAuth"
+            )
+        notification = open_notification(
+            headers, body, public_keys=self._public_keys, apiv3_key=self._apiv3_key, now=self._clock()
+        )
+        logger.debug(
+            "opened notification id=%s event_type=%s serial=%s timestamp=%s request_id=%s",
+            notification.id,
+            notification.event_type,
+            notification.verification.serial,
+            notification.verification.timestamp,
+            notification.request_id,
+        )
+        return notification
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign the request, send it, verify the answer (httpx drives this generator for sync and async clients)."""

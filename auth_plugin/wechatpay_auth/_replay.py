@@ -2,7 +2,12 @@
 
 WECHATPAY2-SHA256-RSA2048 binds a signature to ``TIMESTAMP\\nNONCE\\nBODY`` but not to the request it answers, so a
 signed ``204`` captured once verifies again for any other call during the five minutes its timestamp is fresh.
-WeChat Pay never repeats a nonce; a second sighting of the same triple is therefore a replay.
+WeChat Pay never repeats a nonce in its answers; a second sighting of the same triple is therefore a replay.
+
+Notifications are not checked against it: WeChat Pay delivers a notification again until it is answered with a 2xx
+(and may deliver it twice over two network paths), so a second sighting of a signed notification is legitimate. Their
+freshness rule is the ±300 s window of the checklist; telling their duplicates apart (by the notification ``id`` and
+the order's state) is for the application, which stores them.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ DEFAULT_REPLAY_CAPACITY = 100_000
 
 def _digest(timestamp: int, nonce: str, signature: str) -> bytes:
     # Keyed on the signature's bytes, not its Base64 spelling: the unused low bits of the last Base64 character
-    # give one signature 16 spellings, each of which verifies. A fixed-size digest bounds each entry's size.
+    # give one signature 16 spellings (the checklist accepts only the canonical one; the key does not rely on it).
+    # A fixed-size digest bounds each entry's size.
     try:
         raw = base64.b64decode(signature, validate=True)
     except (binascii.Error, ValueError):

@@ -9,12 +9,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from wechatpay_auth._base64 import strict_b64decode
+
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
-__all__ = ["PROBE_PREFIX", "is_probe", "sign", "verify"]
+__all__ = ["PROBE_PREFIX", "is_probe", "sign", "verify", "verify_raw"]
 
-# WeChat Pay sends this prefix on purpose, in rare answers, to check that merchants really verify.
+# WeChat Pay sends this prefix on purpose, in rare answers and notifications, to check that merchants really verify.
 PROBE_PREFIX = "WECHATPAY/SIGNTEST/"
 
 
@@ -32,15 +34,18 @@ def verify(message: bytes, signature: str, public_key: RSAPublicKey) -> bool:
     """Tell whether ``signature`` (Base64) is a SHA256withRSA signature of ``message`` by ``public_key``.
 
     Protocol rule: ``Wechatpay-Signature`` check. Never raises on a malformed signature — a
-    ``WECHATPAY/SIGNTEST/`` probe, bad or lenient Base64, non-ASCII text: such a signature is simply not valid.
+    ``WECHATPAY/SIGNTEST/`` probe, bad, lenient or non-canonical Base64, non-ASCII text: such a signature is simply
+    not valid.
     """
+    # Strict: a signature with stray characters or another spelling is not the one WeChat Pay computed.
+    raw = strict_b64decode(signature)
+    return raw is not None and verify_raw(message, raw, public_key)
+
+
+def verify_raw(message: bytes, raw_signature: bytes, public_key: RSAPublicKey) -> bool:
+    """Tell whether ``raw_signature`` (the decoded bytes) is a SHA256withRSA signature of ``message``."""
     try:
-        # validate=True: a signature with stray characters is not the one WeChat Pay computed.
-        raw = base64.b64decode(signature, validate=True)
-    except ValueError:  # binascii.Error, and non-ASCII text, are both ValueError
-        return False
-    try:
-        public_key.verify(raw, message, padding.PKCS1v15(), hashes.SHA256())
+        public_key.verify(raw_signature, message, padding.PKCS1v15(), hashes.SHA256())
     except InvalidSignature:
         return False
     return True

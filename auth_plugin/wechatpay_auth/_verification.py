@@ -16,10 +16,11 @@ EXTENSION = "wechatpay_verification"
 
 @attrs.frozen
 class Verification:
-    """What the response checklist established about one answer.
+    """What the signature checklist established about one answer or notification.
 
     ``verified`` is True only when every step passed; an unsigned non-2xx answer (a gateway's HTML 502) is let
-    through with ``verified=False``. The other fields are the answer's ``Wechatpay-*`` / ``Request-ID`` values.
+    through with ``verified=False`` (a notification never is). The other fields are the message's ``Wechatpay-*`` /
+    ``Request-ID`` values.
     """
 
     verified: bool

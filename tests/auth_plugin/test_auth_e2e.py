@@ -311,6 +311,7 @@ def test_each_forgery_raises_its_typed_error(
         sync_service_order.sync_detailed(ORDER, client=generated, body=order_request())
     assert type(caught.value) is error_type
     assert caught.value.request_id == REQUEST_ID
+    assert caught.value.request is not None
     assert caught.value.request.url.raw_path == f"/v3/payscore/acquiringbank/serviceorder/{ORDER}/sync".encode()
     assert server.seen[-1].authorization_valid  # the request itself was fine: only the answer is rejected
 
