@@ -198,6 +198,8 @@ class NotAppliedError(_ClientError):
         self._set(retryable=True, outcome_unknown=False, request=request, attempts=attempts)
         self.order = order
         self.request_id = request_id
+        # What the "not applied" rests on: the verified answer in `order`, when a query made it.
+        self.evidence: Evidence | None = "query" if order is not None else None
         Exception.__init__(self, message)
 
 

@@ -47,13 +47,23 @@ _ADVICE: dict[str, str] = {
     "NotAppliedError": "the query proved the call was not applied: it is safe to send it again",
 }
 
-# What to fix, by WeChat Pay's code, where the code alone does not say (the errors other SDKs' users meet most).
-_CODE_HINTS: dict[str, str] = {
-    "INVALID_REQUEST": "if this order number was used before with other parameters (相同单号使用了不同的参数), re-send "
-    "exactly the first body (same ids, amounts and reason) or use a new order number",
-    "INVALID_ORDER_STATE": "if a deduction (扣款单) was registered for this order in the last 24 hours, it blocks "
-    "cancel, modify and sync until it lapses or is closed at the clearing house (UnionPay / NetsUnion); the deduction "
-    "query (queryDeductInfo) shows it",
+# What to fix, by WeChat Pay's code and the operation, where the code alone does not say (the errors other SDKs'
+# users meet most). A row names the operations it applies to (None: every operation).
+_SAME_NUMBER = "if this order number was used before with other parameters (相同单号使用了不同的参数), re-send exactly "
+_BLOCKED = (
+    "if a deduction (扣款单) was registered for this order in the last 24 hours, it blocks cancel, modify and sync "
+    "until it lapses or is closed at the clearing house (UnionPay / NetsUnion); the deduction query (queryDeductInfo) "
+    "shows it"
+)
+_CODE_HINTS: dict[str, list[tuple[frozenset[str] | None, str]]] = {
+    "INVALID_REQUEST": [
+        (frozenset({"createServiceOrder"}), _SAME_NUMBER + "the first body or create under a new order number"),
+        (
+            frozenset({"cancelServiceOrder", "syncServiceOrder", "registerDeductInfo"}),
+            _SAME_NUMBER + "the first body (same ids, reason, times and numbers)",
+        ),
+    ],
+    "INVALID_ORDER_STATE": [(frozenset({"cancelServiceOrder", "modifyServiceOrder", "syncServiceOrder"}), _BLOCKED)],
 }
 
 
@@ -78,9 +88,13 @@ def history(attempts: Sequence[Attempt]) -> str:
     return "; ".join(f"#{a.number} {a.outcome}: {a.error or a.status_code}" for a in attempts)
 
 
-def _hint(status: int | None, code: str | None) -> str:
-    hint = _CODE_HINTS.get(code or "") if status == 400 else None
-    return f" — {hint}" if hint else ""
+def _hint(status: int | None, code: str | None, operation: str | None) -> str:
+    if status != 400:
+        return ""
+    for operations, hint in _CODE_HINTS.get(code or "", ()):
+        if operations is None or operation in operations:
+            return f" — {hint}"
+    return ""
 
 
 def text_for(
@@ -100,6 +114,7 @@ def text_for(
     earlier_in_doubt: bool = False,
     evidence: str | None = None,
     order_summary: str | None = None,
+    operation: str | None = None,
 ) -> str:
     """The message of one error: where, what came back, whether it was WeChat Pay's word, and what to do."""
     parts = [f"{method} {path}:"]
@@ -131,7 +146,7 @@ def text_for(
     if attempts and (len(attempts) > 1 or attempts[0].outcome != "answered"):
         meta += f"; attempts: {history(attempts)}"
     parts.append(f"({meta})")
-    text = " ".join(parts) + " — " + _ADVICE.get(error_name, "see the error's class") + _hint(status, code)
+    text = " ".join(parts) + " — " + _ADVICE.get(error_name, "see the error's class") + _hint(status, code, operation)
     if earlier_in_doubt:
         text += (
             " — an earlier attempt of this call was sent and its answer lost, so it may have been applied: "

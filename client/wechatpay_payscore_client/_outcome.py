@@ -10,7 +10,10 @@ Pure functions of plain facts, tested as a table (`tests/client/test_outcome_tab
   `ORDER_CANCELED` to a cancel) is "applied by us" when an attempt of ours may have applied the call (this call's,
   or one the client remembers), else "already there by other means"; either way a query can give the evidence;
 - any other state code (`INVALID_ORDER_STATE`, `ORDER_DONE`, `ORDER_CANCELED`) is a refusal: the state forbids it;
-- a signed refusal after an attempt of this call whose answer was lost still leaves the outcome unknown.
+- a signed refusal after an attempt of this call whose answer was lost still leaves the outcome unknown — except for a
+  re-entrant call (原参重入: create, cancel, a registration), whose identical re-send is answered as the state
+  really is: an applied earlier attempt would have made it succeed, so its refusal or "already there" is definitive
+  and not ours.
 """
 
 from __future__ import annotations
@@ -101,6 +104,13 @@ class History:
     changes_state: bool = True  # the operation changes the order; a query does not
     # The signed codes that mean "the order is already where this call would put it" (`x-outcome.already-there`).
     already_there: frozenset[str] = frozenset()
+    # 原参重入: the identical body may be sent again and is answered as the state is (`x-outcome.resend: same-body`).
+    resend_safe: bool = False
+
+    @property
+    def doubt_survives_an_answer(self) -> bool:
+        """A signed answer after a lost attempt may not speak for that attempt (it does for a re-entrant call)."""
+        return self.earlier_in_doubt and self.changes_state and not self.resend_safe
 
 
 @attrs.frozen
@@ -139,7 +149,7 @@ def _unknown(error: type[WechatPayError], history: History) -> Meaning:
 def _refusal(
     error: type[WechatPayAPIError], history: History, *, retryable: bool = False, not_found: bool = False
 ) -> Meaning:
-    doubt = history.earlier_in_doubt and history.changes_state
+    doubt = history.doubt_survives_an_answer
     return Meaning(error=error, outcome_unknown=doubt, retryable=retryable, not_found=not_found, reconcilable=doubt)
 
 
@@ -173,7 +183,8 @@ def _signed(facts: Facts, status: int, history: History) -> Meaning:  # noqa: PL
         return _unknown(UnexpectedResponseError, history)
     code = facts.code
     if status == 400 and code is not None and code in history.already_there:
-        ours = history.earlier_in_doubt or history.remembered
+        # A re-entrant call's own applied attempt is answered as a success, never with an "already there" code.
+        ours = (history.earlier_in_doubt or history.remembered) and not history.resend_safe
         other, by_us = _ALREADY_THERE.get(code, _ALREADY_THERE_DEFAULT)
         return Meaning(
             by_us if ours else other,

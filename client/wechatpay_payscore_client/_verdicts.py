@@ -10,6 +10,7 @@ branch here. The row language is documented in the contract's `info.description`
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -30,7 +31,9 @@ __all__ = [
     "order_number",
     "parse_outcome",
     "pointer_get",
+    "pointer_tokens",
     "summarize",
+    "tokens_get",
 ]
 
 
@@ -175,12 +178,25 @@ def parse_outcome(spec: Mapping[str, Any]) -> OutcomeRule:
 # -- reading values -------------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
+def pointer_tokens(pointer: str) -> tuple[str, ...]:
+    """The reference tokens of an RFC 6901 JSON pointer, unescaped.
+
+    Kept per pointer: the pointers read on every call are the contract's own (`x-outcome`, `x-rules`), a few dozen.
+    """
+    return tuple(token.replace("~1", "/").replace("~0", "~") for token in pointer.split("/")[1:]) if pointer else ()
+
+
 def pointer_get(document: Any, pointer: str) -> Any:
     """The value at an RFC 6901 JSON pointer, or `Missing`."""
+    return tokens_get(document, pointer_tokens(pointer))
+
+
+def tokens_get(document: Any, tokens: tuple[str, ...]) -> Any:
+    """The value at a JSON pointer given as its unescaped tokens (`pointer_tokens`), or `Missing`."""
     node = document
-    for token in pointer.split("/")[1:] if pointer else ():
-        key = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, Mapping) and key in node:
+    for key in tokens:
+        if (type(node) is dict or isinstance(node, Mapping)) and key in node:
             node = node[key]
         elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
             node = node[int(key)]
@@ -232,13 +248,31 @@ def _holds(condition: Condition, answer: Any, body: Any) -> bool:
     if condition.test == "in":
         return any((value is Missing) if accepted is None else value == accepted for accepted in condition.values)
     if condition.test == "equals":
-        sent = pointer_get(body, condition.request_pointer)
-        return sent is not Missing and value is not Missing and value == sent
+        return _holds_what_was_sent(value, pointer_get(body, condition.request_pointer))
     if condition.test == "paid-time":
         sent = _moment(pointer_get(body, condition.request_pointer))
         return sent is not None and _moment(value) == sent
     items = value if isinstance(value, list) else []
     return any(all(_holds(nested, item, body) for nested in condition.nested) for item in items)
+
+
+def _holds_what_was_sent(value: Any, sent: Any) -> bool:
+    """`equals`: the answer holds what the call sent. Objects match on the fields sent (an answer may add its own),
+    arrays item by item, in order; a field the call left out matches an absent or empty one (an array WeChat Pay
+    replaced with nothing)."""
+    if sent is Missing:
+        return value is Missing or value == []
+    if isinstance(sent, Mapping):
+        return isinstance(value, Mapping) and all(
+            _holds_what_was_sent(value.get(key, Missing), item) for key, item in sent.items()
+        )
+    if isinstance(sent, list):
+        return (
+            isinstance(value, list)
+            and len(value) == len(sent)
+            and all(_holds_what_was_sent(got, item) for got, item in zip(value, sent, strict=True))
+        )
+    return value is not Missing and type(value) is type(sent) and value == sent
 
 
 def judge(rule: EvidenceRule, answer: Mapping[str, Any] | None, body: Any) -> tuple[Verdict, str]:

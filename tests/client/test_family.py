@@ -40,9 +40,11 @@ from wechatpay_payscore_client import (
     AlreadyAppliedError,
     AlreadySyncedError,
     BadRequestError,
+    NotAppliedError,
     OrderAlreadyCancelledError,
     OrderStateError,
     PermissionDeniedError,
+    ReconcilePolicy,
     RequestValidationError,
     Verdict,
     WechatPayClient,
@@ -390,3 +392,39 @@ def test_reconcile_by_hand_tells_applied_from_not_applied(client: WechatPayClien
 def test_reconcile_by_hand_refuses_an_operation_that_changes_nothing(client: WechatPayClient) -> None:
     with pytest.raises(RequestValidationError, match="operation"):
         client.reconcile("queryServiceOrder", {}, out_order_no="X")
+
+
+def test_a_call_proved_not_applied_carries_the_query_as_evidence(
+    make_client: ClientFactory, emulator: Emulator
+) -> None:
+    client = make_client(reconcile=ReconcilePolicy(max_resends=0))
+    create_service_order.sync(client=client, body=create_body("PROVED"))
+    emulator.confirm("PROVED")
+    emulator.inject(Fault.system_error(), operation="completeServiceOrder")
+    with pytest.raises(NotAppliedError) as caught:
+        complete_service_order.sync_detailed("PROVED", client=client, body=complete_body())
+    assert caught.value.evidence == "query"
+    assert caught.value.request_id is not None
+    assert isinstance(caught.value.order, ServiceOrder)
+    assert caught.value.order.state_description == "USER_CONFIRM"
+    assert "settled by a verified query" in str(caught.value)
+
+
+def test_a_re_entrant_call_refused_on_its_identical_re_send_is_refused_not_applied(
+    make_client: ClientFactory, emulator: Emulator
+) -> None:
+    client = make_client(reconcile=True)
+    create_service_order.sync(client=client, body=create_body("TAKEN"))
+    emulator.inject(Fault.system_error(), out_order_no="TAKEN", operation="createServiceOrder")
+    # The identical re-send is answered as the number is: taken by other parameters. A definitive refusal.
+    with pytest.raises(BadRequestError) as caught:
+        create_service_order.sync(client=client, body=create_body("TAKEN", confirm=False))
+    assert caught.value.code == "INVALID_REQUEST" and not caught.value.outcome_unknown
+    assert "create under a new order number" in str(caught.value)
+
+
+def test_the_deduction_hint_is_given_only_where_a_deduction_blocks(client: WechatPayClient) -> None:
+    create_service_order.sync(client=client, body=create_body("NOT-YET"))
+    with pytest.raises(OrderStateError) as caught:
+        complete_service_order.sync_detailed("NOT-YET", client=client, body=complete_body())
+    assert "扣款单" not in str(caught.value)
