@@ -441,6 +441,7 @@ def create_client(
     request_hooks: Sequence[RequestHook] = (),
     response_hooks: Sequence[ResponseHook] = (),
     seams: Seams | None = None,
+    apiv3_key: str | bytes | None = None,  # the APIv3 key: only `open_event` (notifications) needs it
 ) -> WechatPayClient:
     """Build the generated `Client`, ready for `sync_service_order.sync_detailed(...)` and every other operation.
 
@@ -485,6 +486,7 @@ def create_client(
         wechatpay_public_keys=wechatpay_public_keys,
         clock=test.clock or default_clock,
         nonce=test.nonce or _default_nonce,
+        apiv3_key=apiv3_key,
     )
     url = check_base_url("base_url", base_url, allow_http=allow_insecure_http)
     backup = (

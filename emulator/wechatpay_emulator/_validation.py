@@ -121,8 +121,19 @@ def _ecma_pattern(
         yield jsonschema.exceptions.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-# OAS 3.1's validator with `pattern` given ECMA semantics; the format checker is the one openapi-core uses for 3.1.
-_StrictOAS31Validator = jsonschema.validators.extend(OAS31Validator, {"pattern": _ecma_pattern})
+def _whole_number(_checker: object, instance: object) -> bool:
+    """`integer` is a JSON number written without a fraction: WeChat Pay's amounts are whole fen, and `5.0` is
+    refused as a parameter error rather than taken for 5 (JSON Schema alone would accept it)."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+# OAS 3.1's validator with `pattern` given ECMA semantics and `integer` meaning a whole number as written; the format
+# checker is the one openapi-core uses for 3.1.
+_StrictOAS31Validator = jsonschema.validators.extend(
+    OAS31Validator,
+    {"pattern": _ecma_pattern},
+    type_checker=OAS31Validator.TYPE_CHECKER.redefine("integer", _whole_number),
+)
 
 
 class _StrictDialectFactory(DialectSchemaValidatorsFactory):

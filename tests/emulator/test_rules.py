@@ -147,3 +147,13 @@ def test_the_rules_come_from_the_contract(base_url: str, without_the_risk_fund_c
         assert act(http, "R1", "complete", above).status_code == 204
         # The rules it still declares are still enforced.
         assert act(http, "R1", "modify", {**above, "reason": "r", "total_amount": 1}).json()["code"] == "PARAM_ERROR"
+
+
+@pytest.mark.parametrize("amount", [39900.0, 1e3, True])
+def test_an_amount_written_as_a_float_or_a_boolean_is_a_parameter_error(base_url: str, amount: Any) -> None:
+    """`integer` is a whole number as written: `39900.0` is refused by name, never taken for 39900 or a crash."""
+    with httpx.Client(base_url=base_url) as http:
+        create(http, create_body("F1", need_user_confirm=False))
+        refused = act(http, "F1", "complete", {**complete_body(), "total_amount": amount})
+        assert (refused.status_code, refused.json()["code"]) == (400, "PARAM_ERROR")
+        assert refused.json()["detail"]["field"] == "/total_amount"

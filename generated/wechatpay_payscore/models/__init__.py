@@ -10,7 +10,20 @@ from .error_detail import ErrorDetail
 from .error_response import ErrorResponse
 from .location import Location
 from .location_input import LocationInput
+from .mch_prepay_notification import MchPrepayNotification
+from .mch_prepay_notification_resource import MchPrepayNotificationResource
+from .mch_prepay_request_body import MchPrepayRequestBody
+from .mch_prepay_resource import MchPrepayResource
 from .modify_service_order_request import ModifyServiceOrderRequest
+from .notification_envelope import NotificationEnvelope
+from .notification_failure import NotificationFailure
+from .notification_resource import NotificationResource
+from .notified_collection import NotifiedCollection
+from .notified_collection_detail import NotifiedCollectionDetail
+from .notified_post_discount import NotifiedPostDiscount
+from .notified_post_payment import NotifiedPostPayment
+from .notified_risk_fund import NotifiedRiskFund
+from .notified_service_order import NotifiedServiceOrder
 from .post_discount import PostDiscount
 from .post_discount_amount import PostDiscountAmount
 from .post_discount_input import PostDiscountInput
@@ -31,6 +44,10 @@ from .sync_service_order_request import SyncServiceOrderRequest
 from .sync_service_order_request_type import SyncServiceOrderRequestType
 from .time_range import TimeRange
 from .time_range_input import TimeRangeInput
+from .user_confirm_notification import UserConfirmNotification
+from .user_confirm_notification_resource import UserConfirmNotificationResource
+from .user_paid_notification import UserPaidNotification
+from .user_paid_notification_resource import UserPaidNotificationResource
 
 __all__ = (
     "CancelServiceOrderRequest",
@@ -43,7 +60,20 @@ __all__ = (
     "ErrorResponse",
     "Location",
     "LocationInput",
+    "MchPrepayNotification",
+    "MchPrepayNotificationResource",
+    "MchPrepayRequestBody",
+    "MchPrepayResource",
     "ModifyServiceOrderRequest",
+    "NotificationEnvelope",
+    "NotificationFailure",
+    "NotificationResource",
+    "NotifiedCollection",
+    "NotifiedCollectionDetail",
+    "NotifiedPostDiscount",
+    "NotifiedPostPayment",
+    "NotifiedRiskFund",
+    "NotifiedServiceOrder",
     "PostDiscount",
     "PostDiscountAmount",
     "PostDiscountInput",
@@ -64,4 +94,8 @@ __all__ = (
     "SyncServiceOrderRequestType",
     "TimeRange",
     "TimeRangeInput",
+    "UserConfirmNotification",
+    "UserConfirmNotificationResource",
+    "UserPaidNotification",
+    "UserPaidNotificationResource",
 )

@@ -191,7 +191,68 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "PAYSCORE.USER_CONFIRM": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The user confirmed a service order (PAYSCORE.USER_CONFIRM)
+         * @description Sent to the order's `notify_url` once the user confirmed it. The body is a `NotificationEnvelope`; its `resource` decrypts (AEAD_AES_256_GCM with the APIv3 key) to a `NotifiedServiceOrder`. Verify the signature (the `WechatPay2` scheme's response rules, over the raw body) before decrypting; answer within 5 seconds.
+         */
+        post: operations["userConfirmNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "PAYSCORE.USER_PAID": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The user paid a service order (PAYSCORE.USER_PAID)
+         * @description Sent to the order's `notify_url` when the user paid actively (through the Pay Score order page). The body is a `NotificationEnvelope`; its `resource` decrypts to a `NotifiedServiceOrder`.
+         */
+        post: operations["userPaidNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "PAYSCORE.MCH_PREPAY": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The user asks to pay; the institution places the prepay order (PAYSCORE.MCH_PREPAY)
+         * @description Sent when the user taps 立即支付 on a pending order: the institution places a cashier order with the clearing house (统一下单) using `prepay_req_body`. The body is a `NotificationEnvelope`; its `resource` decrypts to a `MchPrepayResource`. The published pages give only the generic answer rules (below); the prepay-specific answer body is not documented here.
+         */
+        post: operations["mchPrepayNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description An id WeChat Pay issued (服务ID, 商户号, 公众账号ID): at most 32 characters, no control characters and no characters outside the Basic Multilingual Plane. */
@@ -1035,6 +1096,406 @@ export interface components {
              */
             truncated_sign_message?: string;
         };
+        /**
+         * @description An amount in fen (分) as a notification carries it: a JSON integer, or its decimal digits as a string (published samples send `"40000"`). Either form means the same integer; read the string as base 10.
+         * @example 40000
+         */
+        LenientAmount: number | string;
+        /** @description The body of every notification (回调通知): the envelope around one encrypted resource. Verify the signature over the raw body first; then decrypt `resource` with the APIv3 key. Open for extension. */
+        NotificationEnvelope: {
+            /**
+             * @description The notification's id (通知ID).
+             * @example EV-2018022511223320873
+             */
+            id: string;
+            /**
+             * @description When the notification was created (通知创建时间), RFC 3339.
+             * @example 2015-05-20T13:29:35+08:00
+             */
+            create_time: string;
+            /**
+             * @description The event (通知类型): `PAYSCORE.USER_CONFIRM`, `PAYSCORE.USER_PAID` or `PAYSCORE.MCH_PREPAY` for this family. A plain string: other values may appear.
+             * @example PAYSCORE.USER_CONFIRM
+             */
+            event_type: string;
+            /**
+             * @description The kind of resource (通知数据类型), `encrypt-resource`.
+             * @example encrypt-resource
+             */
+            resource_type?: string;
+            /**
+             * @description A short text about the event (回调摘要).
+             * @example 支付分订单用户已确认
+             */
+            summary?: string;
+            resource: components["schemas"]["NotificationResource"];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The encrypted resource of a notification (通知数据). */
+        NotificationResource: {
+            /**
+             * @description The AEAD algorithm (加密算法类型), `AEAD_AES_256_GCM` (or `AEAD_SM4_GCM`).
+             * @example AEAD_AES_256_GCM
+             */
+            algorithm: string;
+            /** @description The encrypted resource with its tag, standard Base64 (数据密文). */
+            ciphertext: string;
+            /**
+             * @description The 12-character nonce of the encryption (随机串).
+             * @example fdasflkja484w
+             */
+            nonce: string;
+            /**
+             * @description The associated data of the encryption (附加数据); may be empty or absent (then empty).
+             * @example
+             */
+            associated_data?: string;
+            /**
+             * @description The kind of object encrypted (原始回调类型), `payscore`.
+             * @example payscore
+             */
+            original_type?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A `PAYSCORE.USER_CONFIRM` notification; its resource decrypts to a `NotifiedServiceOrder`. */
+        UserConfirmNotification: components["schemas"]["NotificationEnvelope"] & {
+            resource?: {
+                /** @description Encrypted; `contentSchema` is the schema of the plaintext once decrypted with the APIv3 key. */
+                ciphertext?: string;
+            };
+        };
+        /** @description A `PAYSCORE.USER_PAID` notification; its resource decrypts to a `NotifiedServiceOrder`. */
+        UserPaidNotification: components["schemas"]["NotificationEnvelope"] & {
+            resource?: {
+                /** @description Encrypted; `contentSchema` is the schema of the plaintext once decrypted with the APIv3 key. */
+                ciphertext?: string;
+            };
+        };
+        /** @description A `PAYSCORE.MCH_PREPAY` notification; its resource decrypts to a `MchPrepayResource`. */
+        MchPrepayNotification: components["schemas"]["NotificationEnvelope"] & {
+            resource?: {
+                /** @description Encrypted; `contentSchema` is the schema of the plaintext once decrypted with the APIv3 key. */
+                ciphertext?: string;
+            };
+        };
+        /** @description The body of a failure answer to a notification (4xx or 5xx); WeChat Pay sends it again. */
+        NotificationFailure: {
+            /**
+             * @description `FAIL`.
+             * @example FAIL
+             */
+            code: string;
+            /**
+             * @description Why (failure reason), for WeChat Pay's records.
+             * @example 失败
+             */
+            message: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The decrypted resource of `PAYSCORE.USER_CONFIRM` and `PAYSCORE.USER_PAID`: the service order, as in `ServiceOrder`, but only `out_order_no` is required (no official field table of these events was found, so nothing else is promised), amounts may arrive as strings (`LenientAmount`), and unknown keys are kept. */
+        NotifiedServiceOrder: {
+            /**
+             * @description The merchant's service order number (商户服务订单号).
+             * @example 1234323JKHDFE1243252
+             */
+            out_order_no: string;
+            /**
+             * @description Pay Score service id (服务ID).
+             * @example 500001
+             */
+            service_id?: string;
+            /**
+             * @description The acquiring institution's app id (从业机构公众账号ID).
+             * @example wxd678efh567hg6787
+             */
+            appid?: string;
+            /**
+             * @description The acquiring institution's merchant id (从业机构商户号).
+             * @example 1230000109
+             */
+            mchid?: string;
+            /**
+             * @description The sub-merchant's app id (子商户公众账号ID).
+             * @example wxd678efh567hg6999
+             */
+            sub_appid?: string;
+            /**
+             * @description The sub-merchant's merchant id (子商户号).
+             * @example 1900000109
+             */
+            sub_mchid?: string;
+            /**
+             * @description The channel merchant id (渠道商商户号).
+             * @example 1230000109
+             */
+            channel_id?: string;
+            /**
+             * @description WeChat Pay's service order number (微信支付服务订单号).
+             * @example 15646546545165651651
+             */
+            order_id?: string;
+            /**
+             * @description The merchant's deduction order number (商户扣款单号), when WeChat Pay sends it.
+             * @example 1234323JKHDFE1243252
+             */
+            out_trade_no?: string;
+            /**
+             * @description What the service is (服务信息).
+             * @example 嗨客餐厅用餐
+             */
+            service_introduction?: string;
+            /**
+             * @description The user's id under `appid`.
+             * @example oUpF8uMuAJO_M2pxb1Q9zNjWeS6o
+             */
+            openid?: string;
+            /**
+             * @description The user's id under `sub_appid`.
+             * @example oUpF8uMuAJO_M2pxb1Q9zNjWeS6o
+             */
+            sub_openid?: string;
+            /**
+             * @description The order's state (`CREATED`, `DOING`, `DONE`, …). A plain string.
+             * @example DOING
+             */
+            state?: string;
+            /**
+             * @description While `DOING`, `USER_CONFIRM` or `MCH_COMPLETE`. A plain string.
+             * @example USER_CONFIRM
+             */
+            state_description?: string;
+            total_amount?: components["schemas"]["LenientAmount"];
+            /**
+             * @description The merchant's data (商户数据包).
+             * @example Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald
+             */
+            attach?: string;
+            /**
+             * @description Whether the order needs to be collected (是否需要收款).
+             * @example true
+             */
+            need_collection?: boolean;
+            /** @description The charges of the service (后付费项目). */
+            post_payments?: components["schemas"]["NotifiedPostPayment"][];
+            /** @description The discounts of the service (后付费商户优惠). */
+            post_discounts?: components["schemas"]["NotifiedPostDiscount"][];
+            risk_fund?: components["schemas"]["NotifiedRiskFund"];
+            time_range?: components["schemas"]["TimeRange"];
+            location?: components["schemas"]["Location"];
+            collection?: components["schemas"]["NotifiedCollection"];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One charge of the service (后付费项目), as a notification carries it. */
+        NotifiedPostPayment: {
+            /**
+             * @description Name of the charge (付费项目名称).
+             * @example 就餐费用
+             */
+            name?: string;
+            /**
+             * @description What it is for (付费说明).
+             * @example 就餐人均100元
+             */
+            description?: string;
+            amount?: components["schemas"]["LenientAmount"];
+            count?: components["schemas"]["LenientAmount"];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One discount of the service (后付费商户优惠), as a notification carries it. */
+        NotifiedPostDiscount: {
+            /**
+             * @description Name of the discount (优惠名称).
+             * @example 满20减1元
+             */
+            name?: string;
+            /**
+             * @description What it is (优惠说明).
+             * @example 不与其他优惠叠加
+             */
+            description?: string;
+            amount?: components["schemas"]["LenientAmount"];
+            count?: components["schemas"]["LenientAmount"];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The service's risk fund (订单风险金), as a notification carries it. */
+        NotifiedRiskFund: {
+            /**
+             * @description Kind of risk fund (风险金名称). A plain string.
+             * @example DEPOSIT
+             */
+            name?: string;
+            amount?: components["schemas"]["LenientAmount"];
+            /**
+             * @description What it covers (风险说明).
+             * @example 就餐的预估费用
+             */
+            description?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description What has been collected for the order (收款信息), as a notification carries it. */
+        NotifiedCollection: {
+            /**
+             * @description Collection state (`USER_PAYING`, `USER_PAID`). A plain string.
+             * @example USER_PAID
+             */
+            state?: string;
+            total_amount?: components["schemas"]["LenientAmount"];
+            paying_amount?: components["schemas"]["LenientAmount"];
+            paid_amount?: components["schemas"]["LenientAmount"];
+            /** @description One entry per payment received (收款明细列表). */
+            details?: components["schemas"]["NotifiedCollectionDetail"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One payment received for the order (收款明细), as a notification carries it. */
+        NotifiedCollectionDetail: {
+            seq?: components["schemas"]["LenientAmount"];
+            amount?: components["schemas"]["LenientAmount"];
+            /**
+             * @description Through which channel it was paid (`NEWTON`, `MCH`). A plain string.
+             * @example NEWTON
+             */
+            paid_type?: string;
+            /**
+             * @description When it was paid (收款成功时间), `yyyyMMddHHmmss` or `yyyyMMdd`.
+             * @example 20091225091210
+             */
+            paid_time?: string;
+            /**
+             * @description WeChat Pay's transaction id (微信支付交易单号).
+             * @example 15646546545165651651
+             */
+            transaction_id?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The decrypted resource of `PAYSCORE.MCH_PREPAY`: the order and the part of the clearing house's prepay request (统一下单) WeChat Pay fixes. Only `out_order_no` is required here (the one published table is not official); amounts may arrive as strings; unknown keys are kept. */
+        MchPrepayResource: {
+            /**
+             * @description The service id given at creation (服务ID).
+             * @example 500001
+             */
+            service_id?: string;
+            /**
+             * @description The app id given at creation (应用ID).
+             * @example wxd678efh567hg6787
+             */
+            appid?: string;
+            /**
+             * @description The merchant id given at creation (商户号).
+             * @example 1230000109
+             */
+            mchid?: string;
+            /**
+             * @description The sub-merchant's app id given at creation.
+             * @example wxd678efh567hg6999
+             */
+            sub_appid?: string;
+            /**
+             * @description The sub-merchant's merchant id given at creation.
+             * @example 1900000109
+             */
+            sub_mchid?: string;
+            /**
+             * @description The channel merchant id given at creation (渠道商商户号).
+             * @example 1230000109
+             */
+            channel_id?: string;
+            /**
+             * @description The merchant's service order number (商户服务订单号).
+             * @example 1234323JKHDFE1243252
+             */
+            out_order_no: string;
+            /**
+             * @description The user's id under `appid` (absent when `sub_appid` was given).
+             * @example oUpF8uMuAJO_M2pxb1Q9zNjWeS6o
+             */
+            openid?: string;
+            /**
+             * @description The user's id under `sub_appid`.
+             * @example oUpF8uMuAJO_M2pxb1Q9zNjWeS6o
+             */
+            sub_openid?: string;
+            total_amount?: components["schemas"]["LenientAmount"];
+            prepay_req_body?: components["schemas"]["MchPrepayRequestBody"];
+            /** @description The headers of the institution's prepay request, Base64. */
+            prepay_req_header_base64?: string;
+            /** @description The body of the institution's prepay request, Base64. */
+            prepay_req_body_base64?: string;
+            prepay_resp_http_code?: components["schemas"]["LenientAmount"];
+            /** @description The headers of the prepay answer the institution received, Base64. */
+            prepay_resp_header_base64?: string;
+            /** @description The body of the prepay answer the institution received, Base64. */
+            prepay_resp_body_base64?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Part of the prepay request (预下单请求部分输入参数): the institution uses these values for the fields of the same name in its prepay request, and fills in the others itself. */
+        MchPrepayRequestBody: {
+            /**
+             * @description Terminal id (终端设备号); `WEB` for web and official-account payments.
+             * @example WEB
+             */
+            device_info?: string;
+            /**
+             * @description Random string of the request.
+             * @example 5K8264ILTKCH16CQ2502SI8ZNMTM67VS
+             */
+            nonce_str?: string;
+            /**
+             * @description Short description of the goods (商品或支付单简要描述).
+             * @example 嗨客餐厅用餐
+             */
+            body?: string;
+            /** @description Attached data (附加数据). */
+            attach?: string;
+            /**
+             * @description Currency, ISO 4217 (`CNY` by default).
+             * @example CNY
+             */
+            fee_type?: string;
+            /**
+             * @description Start of the transaction, `yyyyMMddHHmmss`.
+             * @example 20091225091010
+             */
+            time_start?: string;
+            /**
+             * @description End of the transaction, `yyyyMMddHHmmss`.
+             * @example 20091227091010
+             */
+            time_expire?: string;
+            /** @description Goods tag (商品标记). */
+            goods_tag?: string;
+            /**
+             * @description Where the payment result is sent (异步接收微信支付结果通知的回调地址).
+             * @example https://api.test.com/notify
+             */
+            notify_url?: string;
+            /**
+             * @description Trade type (`JSAPI`, `NATIVE`, `App`). A plain string.
+             * @example JSAPI
+             */
+            trade_type?: string;
+            /**
+             * @description Payment limits (`no_credit`).
+             * @example no_credit
+             */
+            limit_pay?: string;
+            /**
+             * @description Whether an invoice is needed (发票).
+             * @example false
+             */
+            need_receipt?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
     };
     responses: {
         /** @description The request was refused. Codes: `PARAM_ERROR` (a parameter is malformed, or an `x-rules` rule is broken; `detail` names it), `INVALID_REQUEST` (breaks the APIv3 rules — e.g. a missing `Accept` or `User-Agent` header — or a business rule: the same order number with other parameters, 请确认相同单号是否使用了不同的参数), `INVALID_ORDER_STATE` (the order's state forbids this call, or a registered deduction is effective and blocks it for up to 24 hours), `ORDER_CANCELED` (the order was revoked or expired), `ORDER_DONE` (the order is already paid — after a retry of a sync whose outcome was unknown this means the earlier attempt succeeded). Each operation's `x-outcome.already-there` says which codes mean "already where this call would put it". */
@@ -1151,6 +1612,30 @@ export interface components {
          * @example 1234323JKHDFE1243252
          */
         OutOrderNo: string;
+        /**
+         * @description Unix time in seconds of the signature; within 300 seconds of local time.
+         * @example 1700000000
+         */
+        NotificationTimestamp: string;
+        /**
+         * @description The random string of the signature.
+         * @example 5K8264ILTKCH16CQ2502SI8ZNMTM67VS
+         */
+        NotificationNonce: string;
+        /** @description SHA256withRSA over `TIMESTAMP\nNONCE\nBODY\n` (BODY the raw body), standard Base64. A value beginning with `WECHATPAY/SIGNTEST/` is a probe: it must fail verification. */
+        NotificationSignature: string;
+        /**
+         * @description The WeChat Pay public key id (`PUB_KEY_ID_…`) or platform certificate serial that signed.
+         * @example PUB_KEY_ID_0119000001002024112700000000
+         */
+        NotificationSerial: string;
+        /**
+         * @description The signature scheme; `WECHATPAY2-SHA256-RSA2048` when absent.
+         * @example WECHATPAY2-SHA256-RSA2048
+         */
+        NotificationSignatureType: string;
+        /** @description WeChat Pay's id of this delivery (quote it to support). */
+        NotificationRequestId: string;
     };
     requestBodies: never;
     headers: {
@@ -1542,6 +2027,222 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+        };
+    };
+    userConfirmNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Unix time in seconds of the signature; within 300 seconds of local time.
+                 * @example 1700000000
+                 */
+                "Wechatpay-Timestamp": components["parameters"]["NotificationTimestamp"];
+                /**
+                 * @description The random string of the signature.
+                 * @example 5K8264ILTKCH16CQ2502SI8ZNMTM67VS
+                 */
+                "Wechatpay-Nonce": components["parameters"]["NotificationNonce"];
+                /** @description SHA256withRSA over `TIMESTAMP\nNONCE\nBODY\n` (BODY the raw body), standard Base64. A value beginning with `WECHATPAY/SIGNTEST/` is a probe: it must fail verification. */
+                "Wechatpay-Signature": components["parameters"]["NotificationSignature"];
+                /**
+                 * @description The WeChat Pay public key id (`PUB_KEY_ID_…`) or platform certificate serial that signed.
+                 * @example PUB_KEY_ID_0119000001002024112700000000
+                 */
+                "Wechatpay-Serial": components["parameters"]["NotificationSerial"];
+                /**
+                 * @description The signature scheme; `WECHATPAY2-SHA256-RSA2048` when absent.
+                 * @example WECHATPAY2-SHA256-RSA2048
+                 */
+                "Wechatpay-Signature-Type"?: components["parameters"]["NotificationSignatureType"];
+                /** @description WeChat Pay's id of this delivery (quote it to support). */
+                "Request-ID"?: components["parameters"]["NotificationRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserConfirmNotification"];
+            };
+        };
+        responses: {
+            /** @description Received; also accepted by WeChat Pay as success (the body, if any, is ignored). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received (the answer this contract recommends); no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused (for example the signature did not verify, a `WECHATPAY/SIGNTEST/` probe included); WeChat Pay sends the notification again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationFailure"];
+                };
+            };
+            /** @description Not processed; WeChat Pay sends the notification again. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationFailure"];
+                };
+            };
+        };
+    };
+    userPaidNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Unix time in seconds of the signature; within 300 seconds of local time.
+                 * @example 1700000000
+                 */
+                "Wechatpay-Timestamp": components["parameters"]["NotificationTimestamp"];
+                /**
+                 * @description The random string of the signature.
+                 * @example 5K8264ILTKCH16CQ2502SI8ZNMTM67VS
+                 */
+                "Wechatpay-Nonce": components["parameters"]["NotificationNonce"];
+                /** @description SHA256withRSA over `TIMESTAMP\nNONCE\nBODY\n` (BODY the raw body), standard Base64. A value beginning with `WECHATPAY/SIGNTEST/` is a probe: it must fail verification. */
+                "Wechatpay-Signature": components["parameters"]["NotificationSignature"];
+                /**
+                 * @description The WeChat Pay public key id (`PUB_KEY_ID_…`) or platform certificate serial that signed.
+                 * @example PUB_KEY_ID_0119000001002024112700000000
+                 */
+                "Wechatpay-Serial": components["parameters"]["NotificationSerial"];
+                /**
+                 * @description The signature scheme; `WECHATPAY2-SHA256-RSA2048` when absent.
+                 * @example WECHATPAY2-SHA256-RSA2048
+                 */
+                "Wechatpay-Signature-Type"?: components["parameters"]["NotificationSignatureType"];
+                /** @description WeChat Pay's id of this delivery (quote it to support). */
+                "Request-ID"?: components["parameters"]["NotificationRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPaidNotification"];
+            };
+        };
+        responses: {
+            /** @description Received; also accepted by WeChat Pay as success (the body, if any, is ignored). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received (the answer this contract recommends); no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused (for example the signature did not verify, a `WECHATPAY/SIGNTEST/` probe included); WeChat Pay sends the notification again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationFailure"];
+                };
+            };
+            /** @description Not processed; WeChat Pay sends the notification again. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationFailure"];
+                };
+            };
+        };
+    };
+    mchPrepayNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Unix time in seconds of the signature; within 300 seconds of local time.
+                 * @example 1700000000
+                 */
+                "Wechatpay-Timestamp": components["parameters"]["NotificationTimestamp"];
+                /**
+                 * @description The random string of the signature.
+                 * @example 5K8264ILTKCH16CQ2502SI8ZNMTM67VS
+                 */
+                "Wechatpay-Nonce": components["parameters"]["NotificationNonce"];
+                /** @description SHA256withRSA over `TIMESTAMP\nNONCE\nBODY\n` (BODY the raw body), standard Base64. A value beginning with `WECHATPAY/SIGNTEST/` is a probe: it must fail verification. */
+                "Wechatpay-Signature": components["parameters"]["NotificationSignature"];
+                /**
+                 * @description The WeChat Pay public key id (`PUB_KEY_ID_…`) or platform certificate serial that signed.
+                 * @example PUB_KEY_ID_0119000001002024112700000000
+                 */
+                "Wechatpay-Serial": components["parameters"]["NotificationSerial"];
+                /**
+                 * @description The signature scheme; `WECHATPAY2-SHA256-RSA2048` when absent.
+                 * @example WECHATPAY2-SHA256-RSA2048
+                 */
+                "Wechatpay-Signature-Type"?: components["parameters"]["NotificationSignatureType"];
+                /** @description WeChat Pay's id of this delivery (quote it to support). */
+                "Request-ID"?: components["parameters"]["NotificationRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MchPrepayNotification"];
+            };
+        };
+        responses: {
+            /** @description Received; also accepted by WeChat Pay as success (the body, if any, is ignored). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received (the answer this contract recommends); no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused (for example the signature did not verify, a `WECHATPAY/SIGNTEST/` probe included); WeChat Pay sends the notification again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationFailure"];
+                };
+            };
+            /** @description Not processed; WeChat Pay sends the notification again. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationFailure"];
+                };
+            };
         };
     };
 }
