@@ -64,6 +64,12 @@ _CODE_HINTS: dict[str, list[tuple[frozenset[str] | None, str]]] = {
         ),
     ],
     "INVALID_ORDER_STATE": [(frozenset({"cancelServiceOrder", "modifyServiceOrder", "syncServiceOrder"}), _BLOCKED)],
+    "ORDER_NOT_EXIST": [
+        (
+            frozenset({"queryDeductInfo"}),
+            "no deduction is registered for this order (or there is no such order): register one after completing it",
+        )
+    ],
 }
 
 
@@ -89,7 +95,7 @@ def history(attempts: Sequence[Attempt]) -> str:
 
 
 def _hint(status: int | None, code: str | None, operation: str | None) -> str:
-    if status != 400:
+    if status is None:  # only a signed answer's code says anything
         return ""
     for operations, hint in _CODE_HINTS.get(code or "", ()):
         if operations is None or operation in operations:

@@ -30,7 +30,7 @@ from urllib.parse import quote, unquote
 
 import attrs
 import httpx
-from wechatpay_auth import ResponseVerificationError, WechatPayAuth, WechatPayError
+from wechatpay_auth import ResponseVerificationError, Verification, WechatPayAuth, WechatPayError
 
 from . import _messages
 from ._contract import Contract, Operation
@@ -40,6 +40,7 @@ from ._errors import (
     NotAppliedError,
     OrderNotFoundError,
     OutcomeUnknownError,
+    PermissionDeniedError,
     ReconciliationError,
     RequestValidationError,
     UnexpectedResponseError,
@@ -63,7 +64,7 @@ from ._verdicts import (
     judge,
     mismatch,
     order_number,
-    pointer_get,
+    tokens_get,
 )
 
 __all__ = ["CallRecord", "Failed", "Pipeline", "Send", "Sent", "Wait"]
@@ -132,6 +133,7 @@ class CallRecord:
     begun: bool = False  # counted in flight in the client's memory
     known: bool = False  # the call's end leaves no doubt about what it did
     settled: bool = False  # the call's end shows its effect there (or the order where the call would put it)
+    proof: Reconciliation | None = None  # the verified query that proved the call not applied, when one did
 
     @property
     def in_doubt(self) -> bool:
@@ -155,6 +157,7 @@ class CallRecord:
             remembered=self.remembered,
             changes_state=rule is not None,
             already_there=rule.already_there if rule is not None else frozenset(),
+            resend_safe=rule is not None and rule.resend_safe,
         )
 
 
@@ -195,27 +198,32 @@ class Pipeline:
         be settled by its evidence query, so the values that query needs must be in the call (checked here, before
         anything is sent, rather than found missing after a lost answer).
         """
+        operation, body, path_values, _ = self._validate(request, reconciles=reconciles)
+        return operation, body, path_values
+
+    def _validate(self, request: httpx.Request, *, reconciles: bool) -> tuple[Operation, Any, dict[str, str], str]:
+        """`validate`, also returning the raw target (path and query as sent), which the call record keeps."""
         _own_framing(request)
         raw_target = request.url.raw_path.decode("ascii")
         operation, body, raw_values = self.validator.validate_call(request.method, raw_target, request.content)
-        path_values = {name: unquote(value) for name, value in raw_values.items()}
-        for pointer in operation.paid_time_fields:
-            paid_time = pointer_get(body, pointer)
+        path_values = {name: unquote(value) if "%" in value else value for name, value in raw_values.items()}
+        for pointer, tokens in zip(operation.paid_time_fields, operation.paid_time_tokens, strict=True):
+            paid_time = tokens_get(body, tokens)
             if isinstance(paid_time, str):
                 self._check_paid_time(request, raw_target, pointer, paid_time)
         rule = operation.outcome
         if reconciles and rule is not None and rule.evidence is not None:
             self._check_reconcilable(request, raw_target, operation, rule.evidence, body, path_values)
-        return operation, body, path_values
+        return operation, body, path_values, raw_target
 
     def _latest_paid_time(self) -> str:
         # Recomputed once a second: the rule is checked on every sync, and formatting a date costs more than it.
         second = int(self.clock())
-        cached_second, latest = self._paid_time_limit[0], str(self._paid_time_limit[1])
+        cached_second, latest = self._paid_time_limit  # one snapshot of both
         if cached_second != second:
             latest = latest_paid_time(second, self.paid_time_tolerance)
             self._paid_time_limit[:] = [second, latest]
-        return latest
+        return str(latest)
 
     def _check_paid_time(self, request: httpx.Request, raw_target: str, pointer: str, paid_time: str) -> None:
         """Protocol rule (documented): a payment cannot be later than its report, beyond the clock tolerance."""
@@ -274,7 +282,8 @@ class Pipeline:
 
     def _send(self, request: httpx.Request, record: CallRecord) -> Send:
         timeout = request.extensions.get("timeout") or {}
-        attempt = max((part for part in timeout.values() if part), default=self.policy.total_timeout)
+        parts = [part for part in timeout.values() if part]
+        attempt = max(parts) if parts else self.policy.total_timeout
         remaining = self.policy.total_timeout - (self.monotonic() - record.started)
         bound: Literal["attempt", "total"] = "attempt" if attempt <= remaining else "total"
         return Send(request, time.monotonic() + max(0.0, min(attempt, remaining)), bound)
@@ -283,29 +292,40 @@ class Pipeline:
 
     def verify(self, operation: Operation, response: httpx.Response) -> tuple[Facts, ResponseVerificationError | None]:
         """Run the signature checklist; the facts `decide` needs. Only a signed answer's `code` is kept."""
+        facts, error, _ = self._verify(operation, response)
+        return facts, error
+
+    def _verify(
+        self, operation: Operation, response: httpx.Response
+    ) -> tuple[Facts, ResponseVerificationError | None, Verification | None]:
+        """`verify`, also returning what the checklist established (None when it failed)."""
         status = response.status_code
         declared = status in operation.statuses
         try:
             verification = self.signer.verify_response(response)
         except ResponseVerificationError as exc:
-            return Facts("unverifiable", status=status, declared=declared), exc
+            return Facts("unverifiable", status=status, declared=declared), exc, None
         for hook in self.response_hooks:
             hook(response)
         if not verification.verified:
-            return Facts("unsigned", status=status, declared=declared), None
+            return Facts("unsigned", status=status, declared=declared), None, verification
         success = status in operation.success_statuses
         body_schema = operation.success_bodies.get(status) if success else None
         if body_schema is not None and not _conforms(body_schema, response.content):
             # Signed, but not the declared success: an answer the generated parser cannot read, or another shape.
-            return Facts("signed", status=status, declared=False), None
+            return Facts("signed", status=status, declared=False), None, verification
         code = None if success else _json(response.content).get("code")
-        return Facts(
-            "signed",
-            status=status,
-            code=code if isinstance(code, str) else None,
-            declared=declared,
-            success=success,
-        ), None
+        return (
+            Facts(
+                "signed",
+                status=status,
+                code=code if isinstance(code, str) else None,
+                declared=declared,
+                success=success,
+            ),
+            None,
+            verification,
+        )
 
     # -- the call, top to bottom ---------------------------------------------------------------------------------
     # -- the call, top to bottom ---------------------------------------------------------------------------------
@@ -313,12 +333,12 @@ class Pipeline:
     def call(self, request: httpx.Request, *, reconcile: bool = True) -> Flow[httpx.Response]:
         """One call: validate, then sign → send → verify → decide per attempt, then reconcile a doubt if asked."""
         reconciles = reconcile and self.reconcile_policy is not None
-        operation, body, path_values = self.validate(request, reconciles=reconciles)
+        operation, body, path_values, raw_target = self._validate(request, reconciles=reconciles)
         rule = operation.outcome
         order = order_number(rule, body, path_values) if rule is not None else None
         record = CallRecord(
             method=request.method,
-            path=request.url.raw_path.decode("ascii"),
+            path=raw_target,
             started=self.monotonic(),
             operation=operation.operation_id,
             rule=rule,
@@ -371,8 +391,20 @@ class Pipeline:
             if settled is not None:
                 raise settled
             if resends <= 0:
+                proof = record.proof
                 raise NotAppliedError(
-                    _messages.text_for("NotAppliedError", method=record.method, path=record.path),
+                    _messages.text_for(
+                        "NotAppliedError",
+                        method=record.method,
+                        path=record.path,
+                        request_id=proof.request_id if proof else None,
+                        signature="verified" if proof else None,
+                        reason=f"settled by a verified query: {proof.explanation}" if proof else None,
+                        attempts=record.attempts,
+                        evidence="query" if proof else None,
+                    ),
+                    order=proof.order if proof else None,
+                    request_id=proof.request_id if proof else None,
                     request=request,
                     attempts=record.attempts,
                 )
@@ -399,9 +431,12 @@ class Pipeline:
             record.known = False
             send = self._send(request, record)
             result = yield send
-            response, facts, cause, reason = self._facts(operation, send, result)
+            response, facts, cause, reason, request_id = self._facts(operation, send, result)
             verdict = meaning(facts, record.history())
-            record.add(self._attempt(record, request, facts, response, reason))
+            record.add(self._attempt(record, request, facts, response, reason, request_id=request_id))
+            if record.rule is not None and record.rule.resend_safe and facts.kind == "signed" and not verdict.in_doubt:
+                # The identical re-send was answered as the order is: it speaks for every earlier attempt too.
+                record.settle_attempts()
             record.known = not verdict.in_doubt and not verdict.outcome_unknown and not record.in_doubt
             record.settled = verdict.success or verdict.already_done
             if verdict.success or (
@@ -436,12 +471,13 @@ class Pipeline:
 
     def _facts(
         self, operation: Operation, send: Send, result: Result
-    ) -> tuple[httpx.Response | None, Facts, BaseException | None, str | None]:
-        """What one attempt established: the answer (if any), the facts, the error behind them, a reason."""
+    ) -> tuple[httpx.Response | None, Facts, BaseException | None, str | None, str | None]:
+        """What one attempt established: the answer (if any), the facts, the error behind them, a reason, and the
+        answer's `Request-ID`."""
         if isinstance(result, Failed):
             error = result.error
             if isinstance(error, _NOT_SENT):
-                return None, Facts("not_sent"), error, _described(error)
+                return None, Facts("not_sent"), error, _described(error), None
             timeout = isinstance(error, httpx.TimeoutException)
             reason = _described(error)
             if timeout and time.monotonic() >= send.deadline:
@@ -449,14 +485,20 @@ class Pipeline:
                 reason = f"no complete answer within {limit} ({type(error).__name__})"
             elif isinstance(error, AnswerRefused):
                 reason = str(error)
-            return None, Facts("lost", timeout=timeout), error, reason
+            return None, Facts("lost", timeout=timeout), error, reason, None
         assert result is not None  # noqa: S101 - a Send is always answered
-        result.response.request = send.request  # the answer is checked against what this attempt sent
-        facts, verification_error = self.verify(operation, result.response)
+        response = result.response
+        response.request = send.request  # the answer is checked against what this attempt sent
+        facts, verification_error, verification = self._verify(operation, response)
         note = None
         if result.hostile_framing:
             note = "bytes arrived past the end of the answer; its connection was dropped, never reused"
-        return result.response, facts, verification_error, note
+        # The checklist read `Request-ID` from these very headers; a response hook may have changed them since.
+        if verification is not None and not self.response_hooks:
+            request_id = verification.request_id
+        else:
+            request_id = _request_id(response)
+        return response, facts, verification_error, note, request_id
 
     def _attempt(
         self,
@@ -465,6 +507,8 @@ class Pipeline:
         facts: Facts,
         response: httpx.Response | None,
         reason: str | None,
+        *,
+        request_id: str | None,
     ) -> Attempt:
         # The URL is recorded where it can change (a backup host) or where nothing came back, sparing a str() per call.
         backup = self.backup_base_url is not None
@@ -480,7 +524,7 @@ class Pipeline:
             status_code=response.status_code if response is not None else None,
             error=reason if response is None else None,
             url=str(request.url) if response is None or backup else None,
-            request_id=response.headers.get("Request-ID") if response is not None else None,
+            request_id=request_id,
         )
 
     def _before_retry(self, request: httpx.Request, record: CallRecord) -> None:
@@ -512,6 +556,8 @@ class Pipeline:
     ) -> WechatPayError:
         cls = verdict.error
         assert cls is not None  # noqa: S101
+        if cls is PermissionDeniedError and reason is None:
+            reason = _ids_sent(record.body)  # NO_AUTH: which ids this call sent, to compare with the service's
         body = response.content if response is not None else b""
         payload = _json(body) if facts.kind == "signed" else {}
         request_id = response.headers.get("Request-ID") if response is not None else None
@@ -531,6 +577,7 @@ class Pipeline:
             attempts=record.attempts,
             earlier_in_doubt=verdict.outcome_unknown and not verdict.in_doubt and facts.kind == "signed",
             evidence=verdict.evidence,
+            operation=record.operation,
         )
         error: WechatPayError
         if issubclass(cls, WechatPayAPIError):
@@ -583,7 +630,13 @@ class Pipeline:
         assert rule.evidence is not None  # noqa: S101
         query = self._evidence_request(request, rule.evidence, record.body, record.path_values)
         try:
-            result = yield from self._reconcile(query, operation, record.body)
+            try:
+                result = yield from self._reconcile(query, operation, record.body)
+            except RequestValidationError as invalid:
+                # The call went out; only its query could not be made: the doubt stays, never "nothing was sent".
+                raise ReconciliationError(
+                    f"the query that would settle it could not be made ({invalid})", request=query
+                ) from invalid
         except ReconciliationError as failure:
             if verdict.already_done:
                 return doubt  # "already there" is definitive; only its attribution stays with the memory
@@ -595,6 +648,7 @@ class Pipeline:
         if result.verdict is Verdict.NOT_APPLIED:
             if verdict.already_done:
                 return doubt
+            record.proof = result
             record.settle_attempts()
             record.known = True
             return None
@@ -638,7 +692,9 @@ class Pipeline:
         params, _ = evidence_parameters(evidence, body, path_values)
         target = self.contract.operation(evidence.operation).path
         path = call.url.raw_path.decode("ascii").split("?")[0]
-        base = path[: path.index("/v3/")] if "/v3/" in path else ""
+        # The base path is what precedes the operation's own path; a base that itself holds `/v3/` stays whole.
+        start = path.rfind(_API_ROOT)
+        base = path[:start] if start >= 0 else ""
         query = "&".join(f"{name}={_form(value)}" for name, value in params)
         url = call.url.copy_with(raw_path=(base + target + ("?" + query if query else "")).encode("ascii"))
         headers = {
@@ -733,6 +789,21 @@ def _bounded_call(pipeline: Pipeline, request: httpx.Request, remaining: float) 
 
 
 # -- small pieces ----------------------------------------------------------------------------------------------------
+
+
+# Where every operation's path begins (`x-outcome` evidence queries are built on the call's own base path).
+_API_ROOT = "/v3/payscore/acquiringbank/"
+
+
+# The ids a call names the service, the merchants and the apps by: NO_AUTH means one differs from the service's.
+_IDS = ("service_id", "appid", "sub_mchid", "sub_appid", "channel_id")
+
+
+def _ids_sent(body: Any) -> str | None:
+    if not isinstance(body, Mapping):
+        return None
+    sent = [f"{name}={body[name]}" for name in _IDS if isinstance(body.get(name), str)]
+    return "sent " + ", ".join(sent) if sent else None
 
 
 def _where(record: CallRecord) -> tuple[str, str]:

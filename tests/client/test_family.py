@@ -42,6 +42,7 @@ from wechatpay_payscore_client import (
     BadRequestError,
     NotAppliedError,
     OrderAlreadyCancelledError,
+    OrderNotFoundError,
     OrderStateError,
     PermissionDeniedError,
     ReconcilePolicy,
@@ -300,7 +301,7 @@ def test_an_effective_deduction_blocks_cancel_modify_and_sync_with_a_message_tha
 def test_ids_that_differ_from_the_order_are_no_auth_with_the_ids_named(client: WechatPayClient) -> None:
     create_service_order.sync(client=client, body=create_body("OTHER-IDS"))
     other = CancelServiceOrderRequest.from_dict({**IDS, "channel_id": "1230000999", "reason": "x"})
-    with pytest.raises(PermissionDeniedError, match="channel_id") as caught:
+    with pytest.raises(PermissionDeniedError, match=r"sent service_id=.*channel_id=1230000999") as caught:
         cancel_service_order.sync_detailed("OTHER-IDS", client=client, body=other)
     assert caught.value.code == "NO_AUTH"
 
@@ -428,3 +429,9 @@ def test_the_deduction_hint_is_given_only_where_a_deduction_blocks(client: Wecha
     with pytest.raises(OrderStateError) as caught:
         complete_service_order.sync_detailed("NOT-YET", client=client, body=complete_body())
     assert "扣款单" not in str(caught.value)
+
+
+def test_a_deduction_query_without_a_deduction_says_so(client: WechatPayClient, emulator: Emulator) -> None:
+    completed(client, emulator, "NO-DEDUCTION")
+    with pytest.raises(OrderNotFoundError, match="no deduction is registered for this order"):
+        query_deduct_info.sync(client=client, appid=APPID, out_order_no="NO-DEDUCTION", **IDS)
