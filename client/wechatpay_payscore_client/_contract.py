@@ -12,13 +12,14 @@ import posixpath
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._body_rules import BodyRule, parse_rules
 from ._paid_time import paid_time_moment
-from ._verdicts import OutcomeRule, parse_outcome
+from ._verdicts import OutcomeRule, parse_outcome, pointer_tokens
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -91,13 +92,43 @@ class Operation:
     answer_required: tuple[str, ...] = ()
     # The declared 2xx answers: the only ones a call may return as success.
     success_statuses: frozenset[int] = attrs.field(init=False, eq=False)
+    # Derived once from `parameters` and `path` (every call reads them): the path parameters, each with the name
+    # of its group in `path_regex`, and the declared query parameters by name.
+    _path_parameters: tuple[Parameter, ...] = attrs.field(init=False, eq=False, repr=False)
+    path_groups: tuple[tuple[str, str], ...] = attrs.field(init=False, eq=False, repr=False)
+    query_parameters: Mapping[str, Parameter] = attrs.field(init=False, eq=False, repr=False)
+    # `paid_time_fields` as RFC 6901 tokens, unescaped.
+    paid_time_tokens: tuple[tuple[str, ...], ...] = attrs.field(init=False, eq=False, repr=False)
+    # The literal text the template ends with (after its last parameter): a path that does not end with it cannot
+    # match `path_regex`, which `match` then need not run.
+    path_tail: str = attrs.field(init=False, eq=False, repr=False)
 
     @success_statuses.default
     def _successes(self) -> frozenset[int]:
         return frozenset(status for status in self.statuses if 200 <= status < 300)
 
-    def path_parameters(self) -> tuple[Parameter, ...]:
+    @_path_parameters.default
+    def _path_only(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == "path")
+
+    @path_groups.default
+    def _groups(self) -> tuple[tuple[str, str], ...]:
+        return tuple((p.name, _group(p.name)) for p in self._path_parameters)
+
+    @query_parameters.default
+    def _query_only(self) -> Mapping[str, Parameter]:
+        return MappingProxyType({p.name: p for p in self.parameters if p.location == "query"})
+
+    @paid_time_tokens.default
+    def _paid_time_tokens(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(pointer_tokens(pointer) for pointer in self.paid_time_fields)
+
+    @path_tail.default
+    def _path_tail(self) -> str:
+        return _TEMPLATE_PARAM.split(self.path)[-1]
+
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return self._path_parameters
 
     def dot_segment_targets(self) -> list[tuple[Parameter, str, re.Pattern[str]]]:
         """For each path parameter, the paths a `.` or `..` value turns this operation into.
@@ -139,16 +170,27 @@ class Contract:
     servers: tuple[str, ...]
     operations: tuple[Operation, ...]
     error_validator: jsonschema_rs.Validator = attrs.field(repr=False, eq=False)
+    # The operations of each method, in the contract's order (derived once: `match` runs on every call).
+    _by_method: Mapping[str, tuple[Operation, ...]] = attrs.field(init=False, eq=False, repr=False)
+
+    @_by_method.default
+    def _methods(self) -> Mapping[str, tuple[Operation, ...]]:
+        methods = dict.fromkeys(operation.method for operation in self.operations)
+        return MappingProxyType(
+            {method: tuple(op for op in self.operations if op.method == method) for method in methods}
+        )
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
-        """The operation answering `method` on the raw (still percent-encoded) `path`, with its raw path values."""
-        for operation in self.operations:
-            if operation.method != method.upper():
-                continue
+        """The operation answering `method` on the raw (still percent-encoded) `path`, with its raw path values.
+
+        The first operation of the contract, in its order, whose template matches.
+        """
+        for operation in self._by_method.get(method.upper(), ()):
+            if not path.endswith(operation.path_tail):
+                continue  # the template's regex ends with this literal text
             found = operation.path_regex.fullmatch(path)
             if found is not None:
-                values = {p.name: found.group(_group(p.name)) for p in operation.path_parameters()}
-                return operation, values
+                return operation, {name: found.group(group) for name, group in operation.path_groups}
         return None
 
     def operation(self, operation_id: str) -> Operation:

@@ -51,7 +51,15 @@ class AnswerRefused(Exception):
     """The answer arrived but is not one the client will read (too large, compressed): treated as lost."""
 
 
-def _check_encoding(response: httpx.Response) -> None:
+# The headers whose presence `_before_body` reads (lower case, as httpx keeps them).
+_CONTENT_ENCODING = b"content-encoding"
+_CONTENT_LENGTH = b"content-length"
+_TRANSFER_ENCODING = b"transfer-encoding"
+
+
+def _check_encoding(response: httpx.Response, present: set[bytes]) -> None:
+    if _CONTENT_ENCODING not in present:
+        return  # no Content-Encoding: identity
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):
         # The client asks for identity; inflating an unasked-for gzip bomb is how 494 bytes become 438 MiB.
@@ -62,13 +70,13 @@ def _too_large(limit: int) -> AnswerRefused:
     return AnswerRefused(f"the answer's body exceeds {limit} bytes (max_response_bytes)")
 
 
-def _framed_body(request: httpx.Request, response: httpx.Response) -> bool:
+def _framed_body(request: httpx.Request, response: httpx.Response, present: set[bytes]) -> bool:
     """A bodiless answer (RFC 9110 §6.4.1: HEAD, 1xx, 204, 304) that still announces body bytes."""
     bodiless = request.method == "HEAD" or response.status_code in (204, 304) or response.status_code < 200
     if not bodiless:
         return False
-    length = response.headers.get("Content-Length", "0").strip()
-    return length not in ("", "0") or "Transfer-Encoding" in response.headers
+    length = response.headers.get("Content-Length", "0").strip() if _CONTENT_LENGTH in present else "0"
+    return length not in ("", "0") or _TRANSFER_ENCODING in present
 
 
 def _poison(response: httpx.Response) -> None:
@@ -121,10 +129,12 @@ def _left_over(stream: Any) -> bool:
 
 def _before_body(request: httpx.Request, response: httpx.Response) -> bool:
     """Checks made on the head of the answer; whether its framing was hostile (its connection is then dropped)."""
-    hostile = _framed_body(request, response)
+    # The names of the answer's headers, read once: a lookup of an absent header costs httpx a scan and an exception.
+    present = {name.lower() for name, _ in response.headers.raw}
+    hostile = _framed_body(request, response, present)
     if hostile:
         _poison(response)
-    _check_encoding(response)
+    _check_encoding(response, present)
     return hostile
 
 

@@ -39,6 +39,8 @@ def _rule(error: jsonschema_rs.ValidationError) -> str:
 def _problems(
     validator: jsonschema_rs.Validator, instance: Any, *, location: str, field: str
 ) -> list[ValidationProblem]:
+    if validator.is_valid(instance):
+        return []  # the common case: one pass, without building the iterator of errors
     problems = []
     for error in validator.iter_errors(instance):
         pointer = _pointer(error.instance_path)
@@ -137,7 +139,7 @@ class RequestValidator:
         for parameter in operation.path_parameters():
             raw = raw_values.get(parameter.name, "")
             try:
-                value = unquote(raw, errors="strict")
+                value = unquote(raw, errors="strict") if "%" in raw else raw
             except UnicodeDecodeError:
                 value = raw
             problems += _check_parameter(parameter, value)
@@ -145,7 +147,9 @@ class RequestValidator:
 
     @staticmethod
     def _check_query(operation: Operation, query: str) -> list[ValidationProblem]:
-        declared = {p.name: p for p in operation.parameters if p.location == "query"}
+        declared = operation.query_parameters
+        if not query and not declared and not operation.exactly_one_of:
+            return []  # nothing sent, nothing declared: nothing to check (a POST of the family)
         pairs = parse_qsl(query, keep_blank_values=True)
         problems: list[ValidationProblem] = []
         seen = set()
