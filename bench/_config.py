@@ -19,6 +19,7 @@ class Sizes:
     sync_calls: int
     async_calls: int
     peer_calls: int
+    family_calls: int  # each of create and complete, and each of their floors
     split_rounds: int
     split_calls: int
     import_rounds: int
@@ -36,6 +37,7 @@ FULL = Sizes(
     sync_calls=600,
     async_calls=500,
     peer_calls=300,
+    family_calls=400,
     split_rounds=15,
     split_calls=300,
     import_rounds=7,
@@ -50,6 +52,7 @@ QUICK = Sizes(
     sync_calls=20,
     async_calls=CONCURRENCY * 2,
     peer_calls=10,
+    family_calls=10,
     split_rounds=2,
     split_calls=20,
     import_rounds=1,

@@ -1,8 +1,10 @@
-"""The contenders: each makes `calls` sync calls against the same server, and checks each answer was a 204.
+"""The contenders: each makes `calls` calls against the same server, and checks each answer's status.
 
-- `Floor`: RSA sign + bare `httpx.Client` POST of the project's exact request bytes + RSA verify of the answer.
+- `Floor`: RSA sign + bare `httpx.Client` POST of the project's exact request bytes + RSA verify of the answer
+  (for the sync, the create or the complete: whichever request it was given).
 - `BareAsync`: a bare `httpx.AsyncClient` POST of the same bytes, no crypto (the transport's own async cost).
-- `ProjectSync` / `ProjectAsync`: the documented ready client (`create_client` + `sync_service_order`).
+- `ProjectSync` / `ProjectAsync`: the documented ready client (`create_client` + `sync_service_order`);
+  `ProjectCreate` / `ProjectComplete`: the same client, `create_service_order` / `complete_service_order`.
 - `Peer`: wechatpayv3 2.0.4, the most used Python SDK for WeChat Pay APIv3.
 """
 
@@ -16,10 +18,10 @@ from typing import Protocol
 import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from wechatpay_payscore.api.payscore import sync_service_order
+from wechatpay_payscore.api.payscore import complete_service_order, create_service_order, sync_service_order
 from wechatpay_payscore_client import Seams, WechatPayClient, create_client
 
-from bench._order import OUT_ORDER_NO, PATH, body_document, body_model
+from bench._order import OUT_ORDER_NO, PATH, body_document, body_model, complete_model, create_model
 from bench._server_process import CapturedRequest
 from bench._test_keys import (
     MCHID,
@@ -36,6 +38,8 @@ __all__ = [
     "Floor",
     "Peer",
     "ProjectAsync",
+    "ProjectComplete",
+    "ProjectCreate",
     "ProjectSync",
     "merchant_private_key",
     "platform_public_key",
@@ -91,7 +95,8 @@ class Floor:
 
     Signs the same request message the project signed (SHA256withRSA, Base64), POSTs the project's exact request
     (headers and body bytes, captured by the server) with a bare kept-alive `httpx.Client`, and verifies the answer's
-    signature over `TIMESTAMP\\nNONCE\\n\\n`.
+    signature over `TIMESTAMP\\nNONCE\\nBODY\\n` (an empty body line for a 204). It reads the answer's bytes and
+    nothing more: it parses no JSON.
     """
 
     def __init__(
@@ -101,8 +106,10 @@ class Floor:
         transport: httpx.BaseTransport | None = None,
         *,
         crypto: bool = True,
+        status: int = 204,
     ) -> None:
         self._crypto = crypto
+        self._status = status
         self._client = httpx.Client(base_url=base_url, transport=transport)
         self._target = reference.target
         self._body = reference.body
@@ -133,13 +140,13 @@ class Floor:
             headers = response.headers
             answer = f"{headers['Wechatpay-Timestamp']}\n{headers['Wechatpay-Nonce']}\n".encode() + response.content
             public_key.verify(base64.b64decode(headers["Wechatpay-Signature"]), answer + b"\n", pkcs1, sha256)
-            if response.status_code != 204:
+            if response.status_code != self._status:
                 raise RuntimeError(f"floor: HTTP {response.status_code}")
 
     def _post_only(self, calls: int) -> None:
         for _ in range(calls):
             response = self._client.post(self._target, content=self._body, headers=self._headers)
-            if response.status_code != 204:
+            if response.status_code != self._status:
                 raise RuntimeError(f"bare POST: HTTP {response.status_code}")
 
     def close(self) -> None:
@@ -191,6 +198,44 @@ class ProjectSync:
             response = sync_service_order.sync_detailed(OUT_ORDER_NO, client=client, body=body)
             if response.status_code != 204:
                 raise RuntimeError(f"project: HTTP {response.status_code}")
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class ProjectCreate:
+    """`create_service_order.sync_detailed` through `create_client(...)`: a 200 whose order is verified, checked
+    against the contract and parsed into the generated model (`CreatedServiceOrder`)."""
+
+    def __init__(self, base_url: str, transport: httpx.BaseTransport | None = None) -> None:
+        self.client = project_client(base_url, seams=Seams(transport=transport))
+        self._body = create_model()
+
+    def run(self, calls: int) -> None:
+        client, body = self.client, self._body
+        for _ in range(calls):
+            response = create_service_order.sync_detailed(client=client, body=body)
+            if response.status_code != 200 or response.parsed is None:
+                raise RuntimeError(f"project create: HTTP {response.status_code}")
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class ProjectComplete:
+    """`complete_service_order.sync_detailed` through `create_client(...)`: a larger body with `x-rules` (the
+    amount rule), answered with a signed 204."""
+
+    def __init__(self, base_url: str, transport: httpx.BaseTransport | None = None) -> None:
+        self.client = project_client(base_url, seams=Seams(transport=transport))
+        self._body = complete_model()
+
+    def run(self, calls: int) -> None:
+        client, body = self.client, self._body
+        for _ in range(calls):
+            response = complete_service_order.sync_detailed(OUT_ORDER_NO, client=client, body=body)
+            if response.status_code != 204:
+                raise RuntimeError(f"project complete: HTTP {response.status_code}")
 
     def close(self) -> None:
         self.client.close()

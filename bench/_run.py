@@ -6,7 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bench._config import CONCURRENCY, Sizes
-from bench._contenders import BareAsync, Contender, Floor, Peer, ProjectAsync, ProjectSync
+from bench._contenders import (
+    BareAsync,
+    Contender,
+    Floor,
+    Peer,
+    ProjectAsync,
+    ProjectComplete,
+    ProjectCreate,
+    ProjectSync,
+)
 from bench._fairness import Fairness, check_request
 from bench._imports import measure_imports
 from bench._memory import MemoryGrowth, measure_growth
@@ -14,7 +23,7 @@ from bench._server_process import CapturedRequest, ServerProcess
 from bench._split import Split, measure_split
 from bench._timing import Figure, Stat, interleaved
 
-__all__ = ["CONTENDERS", "Results", "run"]
+__all__ = ["CONTENDERS", "FLOOR_OF", "Results", "run"]
 
 # name -> label, in table order
 CONTENDERS = {
@@ -24,6 +33,20 @@ CONTENDERS = {
     "bare_async_post": f"bare httpx.AsyncClient POST ({CONCURRENCY} concurrent)",
     "project_async": f"this project, async ({CONCURRENCY} concurrent)",
     "peer": "wechatpayv3 2.0.4 (requests)",
+    "floor_create": "floor, create: sign + POST + verify 200",
+    "project_create": "this project, create (200 + order body)",
+    "floor_complete": "floor, complete: sign + POST + verify 204",
+    "project_complete": "this project, complete (204)",
+}
+SYNC_GROUP = ("bare_post", "floor", "project_sync", "bare_async_post", "project_async", "peer")
+FAMILY_GROUP = ("floor_create", "project_create", "floor_complete", "project_complete")
+assert set(SYNC_GROUP) | set(FAMILY_GROUP) == set(CONTENDERS)  # every contender is timed, once
+# name -> the floor its "x floor" ratio is taken against: the floor of the same request
+FLOOR_OF = dict.fromkeys(CONTENDERS, "floor") | {
+    "floor_create": "floor_create",
+    "project_create": "floor_create",
+    "floor_complete": "floor_complete",
+    "project_complete": "floor_complete",
 }
 
 
@@ -82,9 +105,13 @@ def run(sizes: Sizes, progress: Callable[[str], None]) -> Results:
         opened: dict[str, int] = {}
         before, after = _counting(server, opened)
         project = ProjectSync(server.base_url)
-        before("project_sync")
-        reference = _capture(server, project)
-        after("project_sync")
+        create, complete = ProjectCreate(server.base_url), ProjectComplete(server.base_url)
+        references: dict[str, CapturedRequest] = {}
+        for name, caller in (("project_sync", project), ("project_create", create), ("project_complete", complete)):
+            before(name)
+            references[name] = _capture(server, caller)
+            after(name)
+        reference = references["project_sync"]
         contenders: dict[str, Contender] = {
             "bare_post": Floor(server.base_url, reference, crypto=False),
             "floor": Floor(server.base_url, reference),
@@ -92,12 +119,23 @@ def run(sizes: Sizes, progress: Callable[[str], None]) -> Results:
             "bare_async_post": BareAsync(server.base_url, reference, CONCURRENCY),
             "project_async": ProjectAsync(server.base_url, CONCURRENCY),
             "peer": Peer(server.base_url),
+            "floor_create": Floor(server.base_url, references["project_create"], status=200),
+            "project_create": create,
+            "floor_complete": Floor(server.base_url, references["project_complete"]),
+            "project_complete": complete,
         }
         try:
-            fairness = {"project_sync": check_request(reference, reference)}
-            for name in ("floor", "project_async", "peer"):
+            fairness = {name: check_request(captured, captured) for name, captured in references.items()}
+            against = {
+                "floor": "project_sync",
+                "project_async": "project_sync",
+                "peer": "project_sync",
+                "floor_create": "project_create",
+                "floor_complete": "project_complete",
+            }
+            for name, project_name in against.items():
                 before(name)
-                fairness[name] = check_request(_capture(server, contenders[name]), reference)
+                fairness[name] = check_request(_capture(server, contenders[name]), references[project_name])
                 after(name)
             calls = {
                 "bare_post": sizes.floor_calls,
@@ -106,16 +144,25 @@ def run(sizes: Sizes, progress: Callable[[str], None]) -> Results:
                 "bare_async_post": sizes.async_calls,
                 "project_async": sizes.async_calls,
                 "peer": sizes.peer_calls,
+                "floor_create": sizes.family_calls,
+                "project_create": sizes.family_calls,
+                "floor_complete": sizes.family_calls,
+                "project_complete": sizes.family_calls,
             }
-            progress(f"timing {len(contenders)} contenders, {sizes.rounds} rounds each, round-robin")
-            figures = interleaved(
-                {name: c.run for name, c in contenders.items()},
-                calls,
-                sizes.rounds,
-                sizes.warmup,
-                before=before,
-                after=after,
-            )
+            # Two round-robins: the sync's contenders, then the create's and the complete's, each beside its floor.
+            # Apart, so that the family's rounds do not lengthen the idle gap between the sync contenders' rounds
+            # (a kept-alive connection idle > 5 s expires and is reopened).
+            figures: dict[str, Figure] = {}
+            for group in (SYNC_GROUP, FAMILY_GROUP):
+                progress(f"timing {len(group)} contenders, {sizes.rounds} rounds each, round-robin")
+                figures |= interleaved(
+                    {name: contenders[name].run for name in group},
+                    calls,
+                    sizes.rounds,
+                    sizes.warmup,
+                    before=before,
+                    after=after,
+                )
             fresh = _fresh_connections(server, sizes)
             progress(f"memory over {sizes.memory_calls} calls")
             memory = measure_growth(project.run, sizes.memory_calls, warmup=sizes.warmup * 5)

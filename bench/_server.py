@@ -1,4 +1,8 @@
-"""The bench server: a loopback HTTP/1.1 keep-alive server answering every POST with a signed 204.
+"""The bench server: a loopback HTTP/1.1 keep-alive server answering every POST as WeChat Pay would, signed.
+
+A POST to the create path (`POST /v3/payscore/acquiringbank/serviceorder`) is answered `200` with the order
+(`bench._order.CREATED_ANSWER`, JSON, signed over `TIMESTAMP\nNONCE\nBODY\n`); every other POST (the sync, the
+complete) with a signed `204`.
 
 Run as `python -m bench._server` in its own process (so the client's process time never includes server work). It
 prints `PORT <n>` on stdout, serves until its stdin closes, and never verifies request signatures (neither does the
@@ -8,9 +12,10 @@ floor). Control paths, on their own connections and outside every timed loop:
 - `GET /_capture`: keep the next POST (request line, headers, body) for `GET /_captured`.
 - `GET /_captured`: that POST as JSON (`body` base64), or 404 when none arrived yet.
 
-Every 204 is signed with its own nonce, as WeChat Pay's are: the ready client refuses an answer it has accepted
-before (a replay). The answers are signed ahead, by a thread that keeps a pool full, so that signing stays out of
-the path of a call; a pool entry is at most a few seconds old, well inside the 300 s every client accepts.
+Every answer is signed with its own nonce, as WeChat Pay's are: the ready client refuses an answer it has accepted
+before (a replay). The answers are signed ahead, by a thread per kind of answer that keeps a pool full, so that
+signing stays out of the path of a call; a pool entry is at most a few seconds old, well inside the 300 s every
+client accepts.
 """
 
 from __future__ import annotations
@@ -28,9 +33,18 @@ import time
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from bench._order import CREATE_PATH, CREATED_ANSWER
 from bench._test_keys import PLATFORM_PRIVATE_PEM, PLATFORM_PUBLIC_KEY_ID
 
-__all__ = ["RESIGN_SECONDS", "SignedAnswer", "fresh_204_headers", "load_platform_key", "main", "signed_204_headers"]
+__all__ = [
+    "RESIGN_SECONDS",
+    "SignedAnswer",
+    "fresh_204_headers",
+    "load_platform_key",
+    "main",
+    "signed_204_headers",
+    "signed_headers",
+]
 
 RESIGN_SECONDS = 60.0
 SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048"
@@ -41,7 +55,14 @@ def signed_204_headers(
     private_key: rsa.RSAPrivateKey, timestamp: int, nonce: str, request_id: str
 ) -> list[tuple[str, str]]:
     """The headers of a 204 signed over `TIMESTAMP\\nNONCE\\n\\n` (empty body), as WeChat Pay answers a sync."""
-    message = f"{timestamp}\n{nonce}\n\n".encode("ascii")
+    return signed_headers(private_key, timestamp, nonce, request_id, b"")
+
+
+def signed_headers(
+    private_key: rsa.RSAPrivateKey, timestamp: int, nonce: str, request_id: str, body: bytes
+) -> list[tuple[str, str]]:
+    """The signature headers of an answer with `body`, signed over `TIMESTAMP\\nNONCE\\nBODY\\n`."""
+    message = f"{timestamp}\n{nonce}\n".encode("ascii") + body + b"\n"
     signature = base64.b64encode(private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())).decode("ascii")
     return [
         ("Server", "bench"),
@@ -63,24 +84,39 @@ def load_platform_key() -> rsa.RSAPrivateKey:
 
 def fresh_204_headers(private_key: rsa.RSAPrivateKey) -> list[tuple[str, str]]:
     """A 204 signed now, with a new nonce and Request-ID."""
-    return signed_204_headers(private_key, int(time.time()), secrets.token_hex(16), secrets.token_hex(16).upper())
+    return fresh_headers(private_key, b"")
+
+
+def fresh_headers(private_key: rsa.RSAPrivateKey, body: bytes) -> list[tuple[str, str]]:
+    """The signature headers of an answer with `body`, signed now, with a new nonce and Request-ID."""
+    return signed_headers(private_key, int(time.time()), secrets.token_hex(16), secrets.token_hex(16).upper(), body)
 
 
 class SignedAnswer:
-    """Signed 204s, each given out once, from a pool that a background thread keeps at `POOL` answers."""
+    """Signed answers (a 204, or a 200 with `body`), each given out once, from a pool that a background thread keeps
+    at `POOL` answers."""
 
     POOL = 4096
 
-    def __init__(self) -> None:
+    def __init__(self, body: bytes | None = None) -> None:
         self._key = load_platform_key()
+        self._body = body
         self._pool: collections.deque[bytes] = collections.deque(self._make() for _ in range(256))
         self._low = threading.Event()
         self._low.set()
         threading.Thread(target=self._fill, daemon=True, name="bench-signer").start()
 
     def _make(self) -> bytes:
-        lines = ["HTTP/1.1 204 No Content", *(f"{name}: {value}" for name, value in fresh_204_headers(self._key))]
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+        if self._body is None:
+            lines = ["HTTP/1.1 204 No Content", *(f"{name}: {value}" for name, value in fresh_204_headers(self._key))]
+            return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+        lines = [
+            "HTTP/1.1 200 OK",
+            *(f"{name}: {value}" for name, value in fresh_headers(self._key, self._body)),
+            "Content-Type: application/json",
+            f"Content-Length: {len(self._body)}",
+        ]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii") + self._body
 
     def _fill(self) -> None:
         while True:
@@ -109,7 +145,8 @@ class State:
     """What the control paths report."""
 
     def __init__(self) -> None:
-        self.answer = SignedAnswer()
+        self.answer = SignedAnswer()  # the 204 of a sync or a complete
+        self.created = SignedAnswer(CREATED_ANSWER)  # the 200 of a create
         self.connections = 0
         self.requests = 0
         self.armed = False
@@ -168,7 +205,7 @@ async def _serve(state: State, reader: asyncio.StreamReader, writer: asyncio.Str
                     "headers": [[name.strip(), value.strip()] for name, value in headers],
                     "body": base64.b64encode(body).decode("ascii"),
                 }
-            writer.write(state.answer.raw)
+            writer.write(state.created.raw if target == CREATE_PATH else state.answer.raw)
             if fields.get("connection", "").lower() == "close":
                 await writer.drain()
                 return
@@ -188,6 +225,7 @@ async def _resign_forever(state: State) -> None:
     while True:
         await asyncio.sleep(RESIGN_SECONDS)
         state.answer.resign()
+        state.created.resign()
 
 
 async def _until_stdin_closes() -> None:

@@ -63,9 +63,11 @@ class Figure:
     def cpu_ratio(self, other: Figure) -> float:
         """Median over rounds of this round's CPU per call / the other's in the same round (paired: on a noisy
         machine, neighbouring rounds share the noise, so the ratio is steadier than a ratio of medians)."""
-        return statistics.median(
-            mine.cpu / theirs.cpu for mine, theirs in zip(self.samples, other.samples, strict=True)
-        )
+        return statistics.median(self.cpu_ratios(other))
+
+    def cpu_ratios(self, other: Figure) -> list[float]:
+        """This round's CPU per call / the other's in the same round, for every round."""
+        return [mine.cpu / theirs.cpu for mine, theirs in zip(self.samples, other.samples, strict=True)]
 
     def cpu_minus(self, other: Figure) -> float:
         """Median over rounds of this round's CPU per call minus the other's in the same round, in microseconds."""

@@ -15,7 +15,26 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTENDERS = ("bare_post", "floor", "project_sync", "bare_async_post", "project_async", "peer")
+CONTENDERS = (
+    "bare_post",
+    "floor",
+    "project_sync",
+    "bare_async_post",
+    "project_async",
+    "peer",
+    "floor_create",
+    "project_create",
+    "floor_complete",
+    "project_complete",
+)
+# Each contender's "x floor" is taken against the floor of the same request.
+FLOORS = {
+    "floor_create": "floor_create",
+    "project_create": "floor_create",
+    "floor_complete": "floor_complete",
+    "project_complete": "floor_complete",
+}
+TARGETS = 9
 SPLIT = (
     "raw_sign",
     "raw_verify",
@@ -33,6 +52,10 @@ TABLE_LINES = (
     "bare httpx.AsyncClient POST (50 concurrent)",
     "this project, async (50 concurrent)",
     "wechatpayv3 2.0.4 (requests)",
+    "floor, create: sign + POST + verify 200",
+    "this project, create (200 + order body)",
+    "floor, complete: sign + POST + verify 204",
+    "this project, complete (204)",
     "raw RSA sign (cryptography)",
     "validation (RequestValidator.validate)",
     "generated sync_detailed, plain Client",
@@ -65,7 +88,9 @@ def test_table_names_every_figure(quick_run: tuple[str, dict[str, Any]]) -> None
     table, _ = quick_run
     for line in TABLE_LINES:
         assert line in table
-    assert table.count("PASS") + table.count("FAIL") == 7
+    assert table.count("PASS") + table.count("FAIL") == TARGETS
+    for operation in ("sync CPU/call vs floor", "create CPU/call vs its floor", "complete CPU/call vs its floor"):
+        assert f"project {operation}" in table
 
 
 def test_json_contenders(quick_run: tuple[str, dict[str, Any]]) -> None:
@@ -77,7 +102,8 @@ def test_json_contenders(quick_run: tuple[str, dict[str, Any]]) -> None:
         _sane_stat(figure["wall_us"])
         assert figure["rounds"] >= 1
         assert figure["connections"] >= 1
-        assert figure["cpu_x_floor"] > 0
+        assert 0 < figure["cpu_x_floor_min"] <= figure["cpu_x_floor"] <= figure["cpu_x_floor_max"]
+        assert figure["floor"] == FLOORS.get(name, "floor")
         assert len(figure["cpu_us_per_round"]) == figure["rounds"]
     fresh = data["fresh_client_connections"]
     assert fresh["project_sync"] >= 1
@@ -107,13 +133,14 @@ def test_json_split_imports_memory(quick_run: tuple[str, dict[str, Any]]) -> Non
 
 def test_json_fairness_and_targets(quick_run: tuple[str, dict[str, Any]]) -> None:
     _, data = quick_run
-    for name in ("project_sync", "floor", "project_async", "peer"):
+    names = ("project_sync", "floor", "project_async", "peer", "project_create", "floor_create")
+    for name in (*names, "project_complete", "floor_complete"):
         fairness = data["fairness"][name]
         assert fairness["fair"] is True
         assert fairness["signed"] is True
-    assert data["fairness"]["floor"]["body_identical"] is True
-    assert data["fairness"]["project_async"]["body_identical"] is True
-    assert len(data["targets"]) == 7
+    for name in ("floor", "project_async", "floor_create", "floor_complete"):
+        assert data["fairness"][name]["body_identical"] is True
+    assert len(data["targets"]) == TARGETS
     for target in data["targets"]:
         assert isinstance(target["pass"], bool)
         assert isinstance(target["value"], (int, float))
