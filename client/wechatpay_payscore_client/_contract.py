@@ -24,7 +24,16 @@ from ._verdicts import OutcomeRule, parse_outcome, pointer_tokens
 if TYPE_CHECKING:
     import jsonschema_rs
 
-__all__ = ["FORMAT_CHECKERS", "Contract", "Operation", "Parameter", "load_contract", "paid_time_is_valid"]
+__all__ = [
+    "FORMAT_CHECKERS",
+    "Contract",
+    "Operation",
+    "Parameter",
+    "contract_document",
+    "load_contract",
+    "paid_time_is_valid",
+    "resolve",
+]
 
 CONTRACT_FILE = "payscore-acquiringbank.yaml"
 _TEMPLATE_PARAM = re.compile(r"\{([^{}/]+)\}")
@@ -200,7 +209,7 @@ class Contract:
         raise KeyError(operation_id)
 
 
-def _resolve(node: Any, document: Mapping[str, Any]) -> Any:
+def resolve(node: Any, document: Mapping[str, Any]) -> Any:
     """Follow a local `$ref` (`#/components/...`) to the object it names."""
     while isinstance(node, Mapping) and "$ref" in node:
         target: Any = document
@@ -221,7 +230,7 @@ def _operations(document: Mapping[str, Any]) -> tuple[Operation, ...]:
                 continue
             parameters = []
             for raw in [*shared, *spec.get("parameters", [])]:
-                parameter = _resolve(raw, document)
+                parameter = resolve(raw, document)
                 schema = parameter.get("schema", {})
                 parameters.append(
                     Parameter(
@@ -232,7 +241,7 @@ def _operations(document: Mapping[str, Any]) -> tuple[Operation, ...]:
                         validator=_compile(schema, components),
                     )
                 )
-            body = _resolve(spec.get("requestBody"), document)
+            body = resolve(spec.get("requestBody"), document)
             body_validator = None
             paid_time_fields: tuple[str, ...] = ()
             if body is not None:
@@ -266,21 +275,21 @@ def _success_model(spec: Mapping[str, Any], document: Mapping[str, Any]) -> dict
     for status, answer in spec.get("responses", {}).items():
         if not (status.isdigit() and 200 <= int(status) < 300):
             continue
-        content = (_resolve(answer, document) or {}).get("content") or {}
+        content = (resolve(answer, document) or {}).get("content") or {}
         schema = (content.get("application/json") or {}).get("schema")
         if not isinstance(schema, Mapping) or "$ref" not in schema:
             continue
-        resolved = _resolve(schema, document)
+        resolved = resolve(schema, document)
         required = list(resolved.get("required", ()))
         for part in resolved.get("allOf", ()):
-            required += _resolve(part, document).get("required", ())
+            required += resolve(part, document).get("required", ())
         return {"success_model": str(schema["$ref"]).rsplit("/", 1)[-1], "answer_required": tuple(required)}
     return {}
 
 
 def _format_fields(schema: Any, document: Mapping[str, Any], name: str, pointer: str = "") -> list[str]:
     """JSON pointers of the object properties (nested objects included) whose schema names `format: name`."""
-    node = _resolve(schema, document)
+    node = resolve(schema, document)
     if not isinstance(node, Mapping):
         return []
     if node.get("format") == name:
@@ -298,7 +307,7 @@ def _success_bodies(
     for status, answer in spec.get("responses", {}).items():
         if not (status.isdigit() and 200 <= int(status) < 300):
             continue
-        content = (_resolve(answer, document) or {}).get("content") or {}
+        content = (resolve(answer, document) or {}).get("content") or {}
         schema = (content.get("application/json") or {}).get("schema")
         if schema is not None:
             bodies[int(status)] = _compile(schema, components)
@@ -313,13 +322,21 @@ def contract_path() -> Path:
 
 
 @functools.cache
-def load_contract(path: Path | None = None) -> Contract:
-    """Parse the contract once per process (at `create_client()`, never per request)."""
+def contract_document(path: Path | None = None) -> Mapping[str, Any]:
+    """The contract's YAML, parsed once per process and shared (by `load_contract` and the command line): read it,
+    never change it."""
     import yaml  # noqa: PLC0415 - only needed once, at the first create_client(), not at import
 
     source = path or contract_path()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    document = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    document: Mapping[str, Any] = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe
+    return document
+
+
+@functools.cache
+def load_contract(path: Path | None = None) -> Contract:
+    """Parse the contract once per process (at `create_client()`, never per request)."""
+    document = contract_document(path)
     components = document.get("components", {})
     return Contract(
         title=document["info"]["title"],

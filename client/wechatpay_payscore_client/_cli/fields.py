@@ -17,7 +17,7 @@ from typing import Any, Literal
 import attrs
 from wechatpay_auth import shown
 
-from .._contract import _resolve, contract_path
+from .._contract import contract_document, resolve
 from .._verdicts import OutcomeRule, parse_outcome
 
 __all__ = ["ORDER_FIELDS", "Field", "OperationShape", "operation_shape"]
@@ -98,17 +98,8 @@ class OperationShape:
         return next((field for field in self.fields if field.name == name), None)
 
 
-@functools.cache
-def _document() -> Mapping[str, Any]:
-    import yaml  # noqa: PLC0415 - once per process, when the parser is built
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    document: Mapping[str, Any] = yaml.load(contract_path().read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
-    return document
-
-
 def _operation(operation_id: str) -> tuple[str, str, Mapping[str, Any]]:
-    for path, item in _document().get("paths", {}).items():
+    for path, item in contract_document().get("paths", {}).items():
         for method, spec in item.items():
             if isinstance(spec, Mapping) and spec.get("operationId") == operation_id:
                 return method.upper(), path, spec
@@ -134,12 +125,12 @@ def _model_name(node: Any) -> str | None:
 @functools.cache
 def operation_shape(operation_id: str) -> OperationShape:
     """The flags, nested parts and models of `operation_id`, read from the contract once per process."""
-    document = _document()
+    document = contract_document()
     method, path, spec = _operation(operation_id)
     fields: list[Field] = []
     for raw in spec.get("parameters", ()):
-        parameter = _resolve(raw, document)
-        schema = _resolve(parameter.get("schema", {}), document)
+        parameter = resolve(raw, document)
+        schema = resolve(parameter.get("schema", {}), document)
         kind = _kind(schema)
         if kind is not None:
             fields.append(
@@ -154,14 +145,14 @@ def operation_shape(operation_id: str) -> OperationShape:
             )
     nested: list[str] = []
     body_model = None
-    body = _resolve(spec.get("requestBody"), document)
+    body = resolve(spec.get("requestBody"), document)
     if body is not None:
         declared = body["content"]["application/json"]["schema"]
         body_model = _model_name(declared)
-        schema = _resolve(declared, document)
+        schema = resolve(declared, document)
         required = set(schema.get("required", ()))
         for name, prop in (schema.get("properties") or {}).items():
-            resolved = _resolve(prop, document)
+            resolved = resolve(prop, document)
             kind = _kind(resolved)
             if kind is None:
                 nested.append(str(name))
@@ -170,7 +161,7 @@ def operation_shape(operation_id: str) -> OperationShape:
     answer_model = None
     for status, answer in spec.get("responses", {}).items():
         if str(status).startswith("2"):
-            content = (_resolve(answer, document) or {}).get("content") or {}
+            content = (resolve(answer, document) or {}).get("content") or {}
             answer_model = _model_name((content.get("application/json") or {}).get("schema"))
     outcome = spec.get("x-outcome")
     return OperationShape(
