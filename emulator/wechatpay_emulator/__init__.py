@@ -2,8 +2,9 @@
 
 An ASGI app (Starlette) that validates requests against the project's OpenAPI contract, checks WECHATPAY2 request
 signatures like WeChat Pay, plays the whole life of a service order (create, confirm, complete, modify, register a
-deduction, collect or pay, sync, cancel, expire) on a clock tests can advance, signs every answer, and injects
-faults on demand.
+deduction, collect or pay, sync, cancel, expire) on a clock tests can advance, signs every answer, sends the
+notifications of the user's actions (PAYSCORE.USER_CONFIRM, USER_PAID, MCH_PREPAY) signed and encrypted to a
+loopback receiver with WeChat Pay's retries, and injects faults on demand.
 
     from wechatpay_emulator import Emulator, EmulatorConfig, Order, Fault
 
@@ -15,6 +16,8 @@ faults on demand.
         ...
         emu.confirm("A1"); emu.collect("A1"); emu.advance_clock(24 * 3600)
         assert emu.order("A1").state == "DONE"
+        emu.set_notify_url("http://127.0.0.1:8000/notify")   # your receiver; only loopback is ever contacted
+        emu.inject_notification_fault(NotificationFault.probe_signature())
 
 Command: `python -m wechatpay_emulator --help`. Control surface: `/_emulator/...` (documented in `emulator/README.md`).
 Pytest fixtures: the `wechatpay_pytest` plugin, installed with the `emulator` extra.
@@ -25,6 +28,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._apiv3 import APIV3_KEY_BYTES, ApiV3Key
 from ._config import DEFAULT_BODY_LIMIT, TIMESTAMP_TOLERANCE, EmulatorConfig
 from ._errors import (
     ConfigError,
@@ -41,7 +45,11 @@ from ._errors import (
 from ._events import Event
 from ._faults import Fault, FaultKind, InjectedFault
 from ._log import DEFAULT_REQUEST_LOG_CAPACITY, LOGGED_BODY_LIMIT, MAX_REQUEST_LOG_CAPACITY, RequestLogEntry
+from ._notification_content import EVENT_TYPES, MCH_PREPAY, USER_CONFIRM, USER_PAID
+from ._notification_faults import NotificationFault, NotificationFaultKind
+from ._notify_settings import NotificationSettings
 from ._orders import Collection, CollectionDetail, Deduction, Order
+from ._outbox import RETRY_SCHEDULE, Notification, NotificationAttempt
 
 if TYPE_CHECKING:
     from ._emulator import Emulator
@@ -61,11 +69,18 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "APIV3_KEY_BYTES",
     "DEFAULT_BODY_LIMIT",
     "DEFAULT_REQUEST_LOG_CAPACITY",
+    "EVENT_TYPES",
     "LOGGED_BODY_LIMIT",
     "MAX_REQUEST_LOG_CAPACITY",
+    "MCH_PREPAY",
+    "RETRY_SCHEDULE",
     "TIMESTAMP_TOLERANCE",
+    "USER_CONFIRM",
+    "USER_PAID",
+    "ApiV3Key",
     "Collection",
     "CollectionDetail",
     "ConfigError",
@@ -81,6 +96,11 @@ __all__ = [
     "FaultKind",
     "InjectedFault",
     "InvalidOrderError",
+    "Notification",
+    "NotificationAttempt",
+    "NotificationFault",
+    "NotificationFaultKind",
+    "NotificationSettings",
     "Order",
     "RequestLogEntry",
     "ServerStartError",

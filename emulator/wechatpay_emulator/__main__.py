@@ -2,7 +2,8 @@
 
 The first stdout line is the base URL alone (`http://127.0.0.1:54321`), flushed, so that a script can read it; the
 lines after it are `name=value` pairs of what a client needs (and, with the built-in TEST-ONLY demo keys, the path of
-the demo merchant private key). Logs go to stderr. SIGINT/SIGTERM stop the server cleanly.
+the demo merchant private key; the path of the APIv3 key file, never the key). Logs go to stderr. SIGINT/SIGTERM
+stop the server cleanly; notifications are delivered while it runs.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import sys
 from collections.abc import Sequence
 
 from . import demo
+from ._apiv3 import read_apiv3_key_file
 from ._config import DEFAULT_BODY_LIMIT, EmulatorConfig
 from ._errors import EmulatorError
 from ._keys import read_pem_file
 from ._log import DEFAULT_REQUEST_LOG_CAPACITY, MAX_REQUEST_LOG_CAPACITY
+from ._notify_settings import DEFAULT_NOTIFICATION_TIMEOUT, SIGNERS
 from ._orders import Order
 from ._seeding import read_orders_file
 
@@ -59,6 +62,36 @@ def _parser() -> argparse.ArgumentParser:
         f"(default {DEFAULT_REQUEST_LOG_CAPACITY})",
     )
     parser.add_argument("--body-limit", type=int, default=DEFAULT_BODY_LIMIT, help="request body cap in bytes")
+    parser.add_argument(
+        "--apiv3-key-file",
+        metavar="FILE",
+        help="the merchant's APIv3 key (32 characters; one trailing line end ignored), which notifications are "
+        "encrypted with (default: the TEST-ONLY demo key)",
+    )
+    parser.add_argument(
+        "--notify-url",
+        metavar="URL",
+        help="send every order's notifications here instead of its notify_url (only http on loopback is contacted)",
+    )
+    parser.add_argument(
+        "--notification-time-scale",
+        type=float,
+        default=1.0,
+        metavar="X",
+        help="multiply the notification retry delays by X (0.001: 15 s become 15 ms; default 1)",
+    )
+    parser.add_argument(
+        "--notification-timeout",
+        type=float,
+        default=DEFAULT_NOTIFICATION_TIMEOUT,
+        metavar="SECONDS",
+        help=f"a receiver's deadline to answer a notification (default {DEFAULT_NOTIFICATION_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--notification-signer",
+        choices=SIGNERS,
+        help="the WeChat Pay key that signs notifications (default: the platform certificate when configured)",
+    )
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser
 
@@ -108,7 +141,13 @@ def _config(args: argparse.Namespace) -> EmulatorConfig:
         "request_log_capacity": args.request_log_capacity,
         "orders": _read_orders(args.orders) if args.orders else (demo.DEMO_ORDER,),
         "demo_keys": not merchant_given,
+        "notify_url": args.notify_url,
+        "notification_time_scale": args.notification_time_scale,
+        "notification_timeout": args.notification_timeout,
+        "notification_signer": args.notification_signer,
     }
+    if args.apiv3_key_file is not None:
+        values.update(apiv3_key=read_apiv3_key_file(args.apiv3_key_file), apiv3_key_path=args.apiv3_key_file)
     if wechatpay_given:
         # The WeChat Pay side is all the user's or all the demo's: never a user key beside a demo key.
         values.update(
@@ -138,7 +177,7 @@ def _banner(config: EmulatorConfig, url: str) -> list[str]:
     # The same names and values as `GET /_emulator/config` (`EmulatorConfig.client_settings`).
     lines = [url, *(f"{name}={value}" for name, value in config.client_settings().items())]
     lines.append(f"config_url={url}/_emulator/config")
-    if any("_path=" in line for line in lines):  # only the built-in demo material is printed as a path
+    if config.uses_demo_material():
         lines.append(f"# {demo.TEST_ONLY_WARNING}")
     return lines
 
@@ -168,7 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line, flush=True)
 
     try:
-        run(emulator.app, sock, announce=announce, log_level=args.log_level)
+        with emulator.deliver_notifications():
+            run(emulator.app, sock, announce=announce, log_level=args.log_level)
     finally:
         sock.close()
     return 0

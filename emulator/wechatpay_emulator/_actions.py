@@ -5,6 +5,9 @@
 - `pay` — the user pays actively from the Pay Score order page (`PAYSCORE.USER_PAID`): `DOING` / `MCH_COMPLETE` →
   `DONE`, `USER_PAID` with a `NEWTON` payment carrying a `transaction_id`; an effective registered deduction
   lapses (the order no longer needs collecting).
+- `pay-now` — the user taps 立即支付 on the pending order (`PAYSCORE.MCH_PREPAY`): allowed in `DOING` /
+  `MCH_COMPLETE`, the order does not change (the institution is asked for a prepay order; the payment, if any,
+  is played by `pay`).
 - `collect` — the clearing house (UnionPay / NetsUnion 委托代扣) collects the effective registered deduction:
   `DONE`, `USER_PAID` with an `MCH` payment; the deduction is used (still shown by the deduction query).
 - `lapse-deduction` — the effective deduction is closed at the clearing house before its 24 hours end.
@@ -54,6 +57,7 @@ def _lapse(order: Order, _step: Step, now: int) -> Order:
 ACTIONS: Mapping[str, Effect] = {
     "confirm": unchanged,
     "pay": _pay,
+    "pay-now": unchanged,
     "collect": _collect,
     "lapse-deduction": _lapse,
 }

@@ -50,6 +50,7 @@ from ._errors import (
 )
 from ._faults import SIGNATURE, Fault, FaultKind
 from ._log import LOGGED_BODY_LIMIT, RequestLogEntry, truncated_headers
+from ._notification_control import notification_routes
 from ._operations import OPERATIONS, Call
 from ._responses import Answer, error_answer
 from ._rules import check_body
@@ -328,7 +329,7 @@ class _ApiBeforeRouting:
 def build_app(state: EmulatorState) -> Starlette:
     """The Starlette app: the control surface under `/_emulator/`, everything else to the WeChat Pay API."""
     return Starlette(
-        routes=control_routes(state),
+        routes=[*control_routes(state), *notification_routes(state)],
         middleware=[Middleware(_ApiBeforeRouting, api=_Api(state))],
         exception_handlers={
             ControlError: _on_bad_control_input,

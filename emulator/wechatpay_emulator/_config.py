@@ -1,7 +1,9 @@
-"""The emulator's identity and limits: which merchant it knows and which WeChat Pay keys it signs answers with."""
+"""The emulator's identity and limits: which merchant it knows, which WeChat Pay keys it signs answers and
+notifications with, the APIv3 key it encrypts notification resources with, and how notifications are delivered."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
@@ -13,7 +15,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
 from . import demo
-from ._errors import ConfigError
+from ._apiv3 import ApiV3Key, ApiV3KeyInput, read_apiv3_key_file
+from ._errors import ConfigError, ControlError
 from ._keys import (
     PrivateKeyInput,
     certificate_serial,
@@ -24,6 +27,15 @@ from ._keys import (
     read_pem_file,
 )
 from ._log import DEFAULT_REQUEST_LOG_CAPACITY, MAX_REQUEST_LOG_CAPACITY
+from ._notify_settings import (
+    DEFAULT_NOTIFICATION_TIMEOUT,
+    SIGNERS,
+    NotificationSettings,
+    check_notify_url,
+    check_signer,
+    check_time_scale,
+    check_timeout,
+)
 from ._orders import Order
 from ._ratelimit import check_rate
 
@@ -54,16 +66,37 @@ def _orders(value: tuple[Order, ...] | list[Order]) -> tuple[Order, ...]:
     return tuple(value)
 
 
+def _demo_apiv3_key() -> ApiV3Key:
+    return read_apiv3_key_file(demo.demo_apiv3_key_path())
+
+
+def _apiv3_key(value: ApiV3KeyInput | None) -> ApiV3Key:
+    # None: the TEST-ONLY demo key, so that notifications work out of the box (and say so: `apiv3_key_path`).
+    return _demo_apiv3_key() if value is None else ApiV3Key(value)
+
+
+def _path_or_none(value: str | os.PathLike[str] | None) -> str | None:
+    return None if value is None else os.fspath(value)
+
+
 @attrs.frozen(kw_only=True)
 class EmulatorConfig:
     """What the emulator knows: the merchant (mchid, API certificate serial, public key or certificate) and the
     WeChat Pay side — a public key (`PUB_KEY_ID_…`), a platform certificate key (hex serial), or both, as during a
     migration. Keys may be given as `cryptography` objects or PEM. Private keys never appear in `repr`.
 
-    `clock` (Unix seconds) signs answers and judges request timestamps: tests pass a fixed one instead of sleeping.
-    `rate_limit` (requests per second per merchant, None: none) and `request_log_capacity` (the newest requests
-    kept, 10 000 by default, at most `MAX_REQUEST_LOG_CAPACITY` = 1 000 000) are where `reset()` returns to; both
-    can be changed while running.
+    `clock` (Unix seconds) signs answers and notifications and judges request timestamps: tests pass a fixed one
+    instead of sleeping. `rate_limit` (requests per second per merchant, None: none) and `request_log_capacity`
+    (the newest requests kept, 10 000 by default, at most `MAX_REQUEST_LOG_CAPACITY` = 1 000 000) are where
+    `reset()` returns to; both can be changed while running.
+
+    Notifications: `apiv3_key` (32 bytes, `str` or `bytes`; never shown) encrypts their resources — None: the
+    TEST-ONLY demo key; `apiv3_key_path` is where it was read from, printed and served instead of the key (set for
+    the demo key and by `from_files`). `notify_url` sends every order's notifications there instead of the order's
+    own; `notification_time_scale` multiplies the retry schedule's delays (0.001: 15 s become 15 ms);
+    `notification_timeout` is a receiver's deadline in seconds (5, not scaled); `notification_signer` is the key
+    that signs them, `"platform_certificate"` or `"public_key"` (None: the platform certificate when configured,
+    else the public key). All four are where `reset()` returns to, and can be changed while running.
     """
 
     mchid: str
@@ -82,6 +115,12 @@ class EmulatorConfig:
     demo_keys: bool = False
     rate_limit: int | None = None
     request_log_capacity: int = DEFAULT_REQUEST_LOG_CAPACITY
+    apiv3_key: ApiV3Key = attrs.field(default=None, converter=_apiv3_key, repr=False)
+    apiv3_key_path: str | None = attrs.field(default=None, converter=_path_or_none)
+    notify_url: str | None = None
+    notification_time_scale: float = 1.0
+    notification_timeout: float = DEFAULT_NOTIFICATION_TIMEOUT
+    notification_signer: str | None = None
 
     def __attrs_post_init__(self) -> None:  # noqa: PLR0912 - one check per rule, in order
         if not self.mchid or not self.merchant_serial:
@@ -118,6 +157,16 @@ class EmulatorConfig:
             check_rate(self.rate_limit)
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
+        if self.apiv3_key_path is None and self.apiv3_key == _demo_apiv3_key():
+            object.__setattr__(self, "apiv3_key_path", str(demo.demo_apiv3_key_path()))
+        try:
+            check_notify_url(self.notify_url)
+            check_time_scale(self.notification_time_scale)
+            check_timeout(self.notification_timeout)
+            if self.notification_signer is not None:
+                check_signer(self.notification_signer, self.signers())
+        except ControlError as exc:
+            raise ConfigError(f"notification setting: {exc}") from None
 
     @classmethod
     def demo(cls, **overrides: Any) -> EmulatorConfig:
@@ -148,9 +197,13 @@ class EmulatorConfig:
         platform_private_key: str | None = None,
         platform_serial: str | None = None,
         platform_certificate: str | None = None,
+        apiv3_key_file: str | None = None,
         **others: Any,
     ) -> EmulatorConfig:
-        """A configuration whose keys and certificates are read from PEM files."""
+        """A configuration whose keys and certificates are read from PEM files, and the APIv3 key from a file of
+        its 32 characters (one trailing line end ignored; None: the TEST-ONLY demo key)."""
+        if apiv3_key_file is not None:
+            others = {**others, "apiv3_key": read_apiv3_key_file(apiv3_key_file), "apiv3_key_path": apiv3_key_file}
         return cls(
             mchid=mchid,
             merchant_serial=merchant_serial,
@@ -167,13 +220,43 @@ class EmulatorConfig:
         """The configured clock's time, Unix seconds."""
         return (self.clock or system_clock)()
 
+    def signers(self) -> tuple[str, ...]:
+        """The WeChat Pay keys configured to sign notifications, of `platform_certificate` and `public_key`."""
+        configured = {
+            "platform_certificate": self.platform_serial is not None,
+            "public_key": self.wechatpay_key_id is not None,
+        }
+        return tuple(name for name in SIGNERS if configured[name])
+
+    def notification_settings(self) -> NotificationSettings:
+        """The configured notification settings (what `reset()` returns to)."""
+        available = self.signers()
+        return NotificationSettings(
+            notify_url=self.notify_url,
+            time_scale=self.notification_time_scale,
+            timeout=self.notification_timeout,
+            signer=self.notification_signer or available[0],
+            available=available,
+        )
+
+    def uses_demo_material(self) -> bool:
+        """Whether any TEST-ONLY demo key is configured (the command then prints its warning)."""
+        return (
+            self.demo_keys
+            or self._is_demo_wechatpay_key()
+            or self._is_demo_certificate()
+            or self.apiv3_key == _demo_apiv3_key()
+        )
+
     def client_settings(self) -> dict[str, str]:
         """What a client needs, as `name=value` pairs: the lines `wechatpay-emulator` prints after its URL, and the
         keys `GET /_emulator/config` serves them under.
 
         `mchid`, `merchant_serial_no`; with the built-in demo merchant, `merchant_private_key_path` (TEST-ONLY);
         `wechatpay_public_key_id` and `platform_serial` when configured, each with the path of its public key /
-        certificate when it is the built-in demo one (`wechatpay_public_key_path`, `platform_certificate_path`).
+        certificate when it is the built-in demo one (`wechatpay_public_key_path`, `platform_certificate_path`);
+        `apiv3_key_path`, the file the APIv3 key was read from (the TEST-ONLY demo key's when none was configured;
+        absent when the key was given as a value). Never a key itself.
         """
         data = {"mchid": self.mchid, "merchant_serial_no": self.merchant_serial}
         if self.demo_keys:
@@ -186,6 +269,8 @@ class EmulatorConfig:
             data["platform_serial"] = self.platform_serial
             if self.platform_serial == demo.DEMO_PLATFORM_SERIAL and self._is_demo_certificate():
                 data["platform_certificate_path"] = str(demo.demo_platform_certificate_path())
+        if self.apiv3_key_path is not None:
+            data["apiv3_key_path"] = self.apiv3_key_path
         return data
 
     def _is_demo_wechatpay_key(self) -> bool:
@@ -202,13 +287,15 @@ class EmulatorConfig:
         )
 
     def public_material(self) -> dict[str, str | None]:
-        """What `GET /_emulator/config` serves (public keys and ids only): every `client_settings()` pair, and the
-        public keys themselves as PEM (`wechatpay_public_key_pem`, `platform_certificate_pem`, null when absent),
-        which cannot be printed as one line. `demo_merchant_private_key_path` is the former name of
-        `merchant_private_key_path`, kept for existing readers."""
+        """What `GET /_emulator/config` serves (public keys, ids and paths only): every `client_settings()` pair
+        (`wechatpay_public_key_id`, `platform_serial` and `apiv3_key_path` null when absent), and the public keys
+        themselves as PEM (`wechatpay_public_key_pem`, `platform_certificate_pem`, null when absent), which cannot
+        be printed as one line. `demo_merchant_private_key_path` is the former name of `merchant_private_key_path`,
+        kept for existing readers."""
         data: dict[str, str | None] = dict(self.client_settings())
         data.setdefault("wechatpay_public_key_id", None)
         data.setdefault("platform_serial", None)
+        data.setdefault("apiv3_key_path", None)
         data["wechatpay_public_key_pem"] = (
             None if self.wechatpay_private_key is None else public_key_pem(self.wechatpay_private_key.public_key())
         )

@@ -1,6 +1,7 @@
 """The control surface, `/_emulator/...`: JSON routes with which tests seed orders, play what happens outside the
-API (the user confirms or pays, the clearing house collects, time passes), read the request log and the events,
-and inject faults. `emulator/README.md` documents each route's JSON.
+API (the user confirms, pays or taps "pay now", the clearing house collects, time passes), read the request log and
+the events, and inject faults (the notifications' routes are `_notification_control`). `emulator/README.md`
+documents each route's JSON.
 
 A malformed request is `400 {"error": ...}` and changes nothing; an unknown order is `404`; an action the order's
 state forbids is `409` naming the state.
@@ -25,7 +26,7 @@ from ._ratelimit import check_rate
 from ._seeding import orders_from_json
 from ._state import EmulatorState
 
-__all__ = ["CONTROL_BODY_LIMIT", "clock_json", "control_error", "control_routes", "on_state_conflict"]
+__all__ = ["CONTROL_BODY_LIMIT", "clock_json", "control_error", "control_routes", "json_body", "on_state_conflict"]
 
 # Control request bodies: 5 000 orders are about 2 MB of JSON; anything near this cap is a mistake.
 CONTROL_BODY_LIMIT = 64 * 1024 * 1024
@@ -81,7 +82,7 @@ def _decoded(raw: bytes) -> Any:
     return document
 
 
-async def _json_body(request: Request) -> Any:
+async def json_body(request: Request) -> Any:
     """The control request's JSON body; `ControlError` (400) for anything else, never a 500.
 
     Bounded in size and depth: a body nested 100 000 deep makes `json` raise `RecursionError`, and a value nested
@@ -123,7 +124,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
         return JSONResponse({"orders": [order.to_json() for order in state.orders.all()]})
 
     async def seed_orders(request: Request) -> Response:
-        seeded = state.orders.seed_many(orders_from_json(await _json_body(request)))
+        seeded = state.orders.seed_many(orders_from_json(await json_body(request)))
         return JSONResponse({"count": len(seeded), "orders": [order.to_json() for order in seeded]}, status_code=201)
 
     async def get_order(request: Request) -> Response:
@@ -142,7 +143,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
         return JSONResponse(clock_json(state))
 
     async def advance_clock(request: Request) -> Response:
-        data = await _json_body(request)
+        data = await json_body(request)
         if not isinstance(data, Mapping) or set(data) != {"advance_seconds"}:
             raise ControlError('the body must be {"advance_seconds": N}')
         state.clock.advance(data["advance_seconds"])
@@ -162,7 +163,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
         return Response(status_code=204)
 
     async def set_request_capacity(request: Request) -> Response:
-        data = await _json_body(request)
+        data = await json_body(request)
         if not isinstance(data, Mapping) or set(data) != {"capacity"}:
             raise ControlError('the body must be {"capacity": N}')
         state.log.set_capacity(data["capacity"])
@@ -172,7 +173,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
         return JSONResponse({"faults": [entry.to_json() for entry in state.faults.active()]})
 
     async def inject_fault(request: Request) -> Response:
-        data = await _json_body(request)
+        data = await json_body(request)
         if not isinstance(data, Mapping):
             raise ControlError("a fault must be a JSON object")
         times = data.get("times", 1)
@@ -192,7 +193,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
         return JSONResponse({"per_second": state.rate_limiter.per_second})
 
     async def set_rate_limit(request: Request) -> Response:
-        data = await _json_body(request)
+        data = await json_body(request)
         if not isinstance(data, Mapping) or set(data) != {"per_second"}:
             raise ControlError('the body must be {"per_second": N} or {"per_second": null}')
         state.rate_limiter.set(check_rate(data["per_second"]))
@@ -204,7 +205,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
 
     actions = [
         Route(f"/_emulator/orders/{{out_order_no}}/{action}", order_action(action), methods=["POST"])
-        for action in ("confirm", "pay", "collect", "lapse-deduction")
+        for action in ("confirm", "pay", "pay-now", "collect", "lapse-deduction")
     ]
     return [
         Route("/_emulator/config", config, methods=["GET"], name="config"),

@@ -6,14 +6,14 @@ import enum
 import itertools
 import math
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
 from ._errors import ControlError
 
-__all__ = ["MAX_LATENCY", "Fault", "FaultBoard", "FaultKind", "InjectedFault"]
+__all__ = ["MAX_LATENCY", "Fault", "FaultBoard", "FaultKind", "FaultSpec", "InjectedFault"]
 
 # An hour: longer than any client timeout worth testing, short enough that a mistaken value cannot hang a server.
 MAX_LATENCY = 3600.0
@@ -149,13 +149,25 @@ class Fault:
         return data
 
 
+class FaultSpec(Protocol):
+    """What a board holds: a fault with a JSON form (`Fault` for API requests, `NotificationFault` for
+    notifications)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The fault's JSON form."""
+        ...
+
+
+F = TypeVar("F", bound=FaultSpec)
+
+
 @attrs.define(kw_only=True)
-class InjectedFault:
+class InjectedFault(Generic[F]):
     """A fault waiting to fire: for `remaining` more requests (None: until cleared), to one order or any, for one
-    operation (an `operationId`) or any."""
+    operation (an `operationId`; for a notification fault, an event type) or any."""
 
     id: int
-    fault: Fault
+    fault: F
     remaining: int | None
     out_order_no: str | None
     operation: str | None = None
@@ -166,14 +178,15 @@ class InjectedFault:
             self.operation is None or self.operation == operation
         )
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form served by `/_emulator/faults`."""
+    def to_json(self, aim: str = "operation") -> dict[str, Any]:
+        """The JSON form served by `/_emulator/faults` (`aim` names the `operation` key: `event_type` for the
+        notification faults of `/_emulator/notifications/faults`)."""
         return {
             **self.fault.to_json(),
             "id": self.id,
             "times": self.remaining,
             "out_order_no": self.out_order_no,
-            "operation": self.operation,
+            aim: self.operation,
         }
 
 
@@ -188,18 +201,20 @@ def _text_or_none(name: str, value: object) -> None:
         raise ControlError(f"{name} is not valid Unicode (a lone surrogate)") from None
 
 
-class FaultBoard:
-    """The injected faults. Each API request takes at most one: the first injected that matches its order and its
-    operation. `operations`, when given, are the operation ids a fault may be aimed at (the contract's)."""
+class FaultBoard(Generic[F]):
+    """The injected faults. Each API request (or notification attempt) takes at most one: the first injected that
+    matches its order and its operation. `operations`, when given, are the operation ids a fault may be aimed at
+    (the contract's; for notifications the event types); `aim` is what an operation is called in messages."""
 
-    def __init__(self, operations: frozenset[str] | None = None) -> None:
+    def __init__(self, operations: frozenset[str] | None = None, *, aim: str = "operation") -> None:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._faults: list[InjectedFault] = []
+        self._faults: list[InjectedFault[F]] = []
         self._operations = operations
+        self._aim = aim
 
     def inject(
-        self, fault: Fault, times: int | None = 1, out_order_no: str | None = None, operation: str | None = None
+        self, fault: F, times: int | None = 1, out_order_no: str | None = None, operation: str | None = None
     ) -> int:
         """Arm `fault` for the next `times` matching requests (None: every one until cleared); returns its id.
 
@@ -210,21 +225,25 @@ class FaultBoard:
         if isinstance(times, bool) or (times is not None and (not isinstance(times, int) or times < 1)):
             raise ControlError("times must be an integer >= 1, or None for every request until cleared")
         _text_or_none("out_order_no", out_order_no)
-        _text_or_none("operation", operation)
+        _text_or_none(self._aim, operation)
         if operation is not None and self._operations is not None and operation not in self._operations:
-            raise ControlError(f"operation {operation!r} is not one of the contract's: {sorted(self._operations)}")
+            raise ControlError(f"{self._aim} {operation!r} is not one of: {sorted(self._operations)}")
         with self._lock:
-            entry = InjectedFault(
+            entry = InjectedFault[F](
                 id=next(self._ids), fault=fault, remaining=times, out_order_no=out_order_no, operation=operation
             )
             self._faults.append(entry)
             return entry.id
 
-    def take(self, out_order_no: str | None, operation: str | None = None) -> Fault | None:
-        """The fault for a request to `out_order_no` by `operation`, counting it as used."""
+    def take(
+        self, out_order_no: str | None, operation: str | None = None, accept: Callable[[F], bool] | None = None
+    ) -> F | None:
+        """The fault for a request to `out_order_no` by `operation`, counting it as used; `accept` limits the
+        search to the faults it accepts (those that act at this moment: a notification's duplicate when it is
+        written, the others at each attempt)."""
         with self._lock:
             for entry in self._faults:
-                if not entry.matches(out_order_no, operation):
+                if not entry.matches(out_order_no, operation) or (accept is not None and not accept(entry.fault)):
                     continue
                 if entry.remaining is not None:
                     entry.remaining -= 1
@@ -233,7 +252,7 @@ class FaultBoard:
                 return entry.fault
         return None
 
-    def active(self) -> list[InjectedFault]:
+    def active(self) -> list[InjectedFault[F]]:
         """The faults still armed (copies)."""
         with self._lock:
             return [attrs.evolve(entry) for entry in self._faults]

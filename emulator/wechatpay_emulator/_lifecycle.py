@@ -2,9 +2,10 @@
 
 Every precondition of every call is decided here, and only here (acquiringbank-family §1.1, the contract's
 "life of an order"): the API operations by their `operationId`, the control surface's stand-ins for what
-happens outside the API (`confirm`: the user confirms; `pay`: the user pays actively; `collect`: the clearing
-house collects a registered deduction; `lapse-deduction`: a deduction is closed at the clearing house) and the
-passing of time (`expire`: 30 days untouched in `CREATED`).
+happens outside the API (`confirm`: the user confirms; `pay`: the user pays actively; `pay-now`: the user taps
+立即支付 on the pending order, and WeChat Pay asks the institution for a prepay order; `collect`: the clearing house
+collects a registered deduction; `lapse-deduction`: a deduction is closed at the clearing house) and the passing
+of time (`expire`: 30 days untouched in `CREATED`).
 
 A cell is either a `Step` (allowed: the order goes to `to`, or stays where it is) or a `Refuse` (the WeChat Pay
 code of the refusal). Two guards belong to the cell: `blocked_by_deduction` (an effective registered deduction
@@ -85,6 +86,7 @@ _PAID = Refuse("ORDER_DONE")
 _GONE = Refuse("ORDER_CANCELED")
 _NONE = Refuse("ORDER_NOT_EXIST")  # no deduction to show
 _CONFIRM = Step(to=USER_CONFIRM)
+_ASK = Step(to=None)  # allowed, the order stays as it is (pay-now only asks for a prepay order)
 _COMPLETE = Step(to=MCH_COMPLETE)
 _STAY = Step(to=MCH_COMPLETE)
 _STAY_B = Step(to=MCH_COMPLETE, blocked_by_deduction=True)
@@ -109,6 +111,7 @@ _ROWS: dict[str, tuple[Step | Refuse, ...]] = {
     "syncServiceOrder":     (_WRONG,   _WRONG,             _DONE_B,            _WRONG,  _PAID,  _GONE,   _GONE),
     "confirm":              (_CONFIRM, _WRONG,             _WRONG,             _WRONG,  _PAID,  _GONE,   _GONE),
     "pay":                  (_WRONG,   _WRONG,             _DONE,              _WRONG,  _PAID,  _GONE,   _GONE),
+    "pay-now":              (_WRONG,   _WRONG,             _ASK,               _WRONG,  _PAID,  _GONE,   _GONE),
     "collect":              (_WRONG,   _WRONG,             _DONE_D,            _WRONG,  _PAID,  _GONE,   _GONE),
     "lapse-deduction":      (_WRONG,   _WRONG,             _STAY_D,            _WRONG,  _PAID,  _GONE,   _GONE),
     "expire":               (_EXPIRE,  _WRONG,             _WRONG,             _WRONG,  _PAID,  _GONE,   _GONE),
@@ -129,6 +132,7 @@ CAUSES: Mapping[str, str] = {
     "syncServiceOrder": "sync",
     "confirm": "USER_CONFIRM",
     "pay": "USER_PAID",
+    "pay-now": "MCH_PREPAY",
     "collect": "collect",
     "lapse-deduction": "lapse-deduction",
     "expire": "expire",
@@ -164,6 +168,7 @@ _VERBS: Mapping[str, str] = {
     "syncServiceOrder": "同步",
     "confirm": "由用户确认",
     "pay": "由用户主动支付",
+    "pay-now": "由用户立即支付",
     "collect": "由清算机构扣款",
     "lapse-deduction": "关闭扣款单",
     "expire": "失效",

@@ -5,7 +5,9 @@ the order exists (`404 ORDER_NOT_EXIST`), time has been applied to it (a `CREATE
 `EXPIRED`; a deduction past its 24 hours has lapsed), the ids the call names are the order's (`403 NO_AUTH`),
 the lifecycle table allows the operation in the order's state (`_lifecycle.decide`), then the operation's own
 effect. The lock makes each call an atomic check-and-set, so concurrent calls on one order see one winner, as
-WeChat Pay's own order service does; each change is recorded as an event.
+WeChat Pay's own order service does; each change is recorded as an event, and every allowed operation is handed to
+the `on_applied` hook in that same step (the notifier writes the notifications it sends there, so that none is
+lost and they keep the order of the changes).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ._events import EventLog
 from ._lifecycle import CAUSES, Refusal, Step, decide, state_key
 from ._orders import Order
 
-__all__ = ["EXPIRY", "Effect", "Ids", "OrderStore", "canonical", "same_order_number", "unchanged"]
+__all__ = ["EXPIRY", "Applied", "Effect", "Ids", "OrderStore", "canonical", "same_order_number", "unchanged"]
 
 # A CREATED order untouched this long becomes EXPIRED ("CREATED" 超过30天未变动则失效, O-query).
 EXPIRY = 30 * 24 * 3600
@@ -32,6 +34,9 @@ Ids = Mapping[str, str | None]
 # What an operation does to the order the table allowed it on: the changed order (its state is then set from the
 # table's step), the same order for a call that changes nothing, or a refusal of its own.
 Effect = Callable[[Order, Step, int], Order | Refusal]
+# Told, under the store's lock, of every operation the table allowed: its name, the order as stored after it (the
+# same order when nothing changed) and the order clock's time.
+Applied = Callable[[str, Order, int], None]
 
 _NOT_FOUND = Refusal(404, "ORDER_NOT_EXIST", "订单不存在")
 
@@ -61,15 +66,21 @@ def _no_auth(order: Order, ids: Ids) -> Refusal | None:
 class OrderStore:
     """Orders keyed by merchant and `out_order_no` (and by `query_id`), changed under one lock.
 
-    `clock` is the order clock (Unix seconds); `events` receives one event per change.
+    `clock` is the order clock (Unix seconds); `events` receives one event per change; `on_applied` is told of
+    every operation the lifecycle table allowed, changed or not, in the same step.
     """
 
     def __init__(
-        self, default_mchid: str, clock: Callable[[], int] | None = None, events: EventLog | None = None
+        self,
+        default_mchid: str,
+        clock: Callable[[], int] | None = None,
+        events: EventLog | None = None,
+        on_applied: Applied | None = None,
     ) -> None:
         self._default_mchid = default_mchid
         self._clock = clock or _system_clock
         self._events = events if events is not None else EventLog()
+        self._on_applied = on_applied
         self._lock = threading.Lock()
         self._orders: dict[tuple[str, str], Order] = {}
         self._by_query_id: dict[tuple[str, str], str] = {}
@@ -236,10 +247,17 @@ class OrderStore:
         if decision.to is not None:
             result = attrs.evolve(result, state=decision.to[0], state_description=decision.to[1])
         if result == order:
+            self._applied(operation, order, now)
             return order
         stored = self._store(attrs.evolve(result, updated_at=now))
         self._record(stored, CAUSES.get(operation, operation), order, now)
+        self._applied(operation, stored, now)
         return stored
+
+    def _applied(self, operation: str, order: Order, now: int) -> None:
+        # Caller holds the lock.
+        if self._on_applied is not None:
+            self._on_applied(operation, order, now)
 
 
 def unchanged(order: Order, _step: Step, _now: int) -> Order:

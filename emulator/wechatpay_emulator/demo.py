@@ -10,6 +10,7 @@ client and the emulator can talk to each other out of the box.
   (`test-only-wechatpay-private-key.pem` / `test-only-wechatpay-public-key.pem`);
 - WeChat Pay platform certificate (the older mode): a self-signed "TEST ONLY" certificate
   (`test-only-platform-private-key.pem` / `test-only-platform-certificate.pem`), serial `DEMO_PLATFORM_SERIAL`;
+- the APIv3 key notifications are encrypted with when none is configured (`test-only-apiv3-key.txt`);
 - the seed order of the API page's example, DOING + MCH_COMPLETE, ready to be synced.
 """
 
@@ -31,6 +32,7 @@ __all__ = [
     "DEMO_PLATFORM_SERIAL",
     "DEMO_WECHATPAY_PUBLIC_KEY_ID",
     "TEST_ONLY_WARNING",
+    "demo_apiv3_key_path",
     "demo_key_path",
     "demo_merchant_private_key_path",
     "demo_merchant_public_key_path",
@@ -97,3 +99,9 @@ def demo_platform_private_key_path() -> Path:
 def demo_platform_certificate_path() -> Path:
     """TEST ONLY: the self-signed demo platform certificate (serial `DEMO_PLATFORM_SERIAL`)."""
     return demo_key_path("test-only-platform-certificate.pem")
+
+
+def demo_apiv3_key_path() -> Path:
+    """TEST ONLY: the demo APIv3 key (32 characters), what the emulator encrypts notification resources with when
+    no APIv3 key is configured, and what a receiver decrypts them with."""
+    return demo_key_path("test-only-apiv3-key.txt")

@@ -131,11 +131,14 @@ def test_state_is_read_as_properties_and_actions_are_methods(emu: Emulator) -> N
     assert len(emu.faults) == 1
     readable = {"config", "app", "base_url", "orders", "faults", "requests", "rate_limit", "request_log_capacity"}
     readable |= {"client_settings", "public_material", "events", "now"}
+    readable |= {"notifications", "notification_faults", "notification_settings"}
     for name in readable:
         assert isinstance(getattr(Emulator, name), property), name
     actions = {"serve", "order", "seed", "seed_from_file", "inject", "clear_faults", "clear_requests", "reset"}
     actions |= {"set_rate_limit", "set_request_log_capacity", "wait_idle"}
-    actions |= {"confirm", "pay", "collect", "lapse_deduction", "advance_clock"}
+    actions |= {"confirm", "pay", "pay_now", "collect", "lapse_deduction", "advance_clock"}
+    actions |= {"inject_notification_fault", "clear_notification_faults", "set_notify_url", "deliver_notifications"}
+    actions |= {"set_notification_time_scale", "set_notification_timeout", "set_notification_signer"}
     for name in actions:
         assert callable(getattr(Emulator, name)) and not isinstance(getattr(Emulator, name), property), name
     public = {name for name in dir(Emulator) if not name.startswith("_")}
