@@ -41,6 +41,31 @@ def test_the_next_test_starts_clean(wechatpay_emulator):
     assert wechatpay_emulator.faults == []
 
 
+async def my_notify_app(scope, receive, send):
+    # The application's endpoint: refuses a probe signature (a real app verifies every signature), accepts the rest.
+    if scope["type"] != "http":
+        return
+    while (await receive()).get("more_body", False):
+        pass
+    headers = dict(scope["headers"])
+    status = 400 if headers[b"wechatpay-signature"].startswith(b"WECHATPAY/SIGNTEST/") else 204
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-length", b"0")]})
+    await send({"type": "http.response.body", "body": b""})
+
+
+@pytest.fixture
+def wechatpay_notification_app():
+    return my_notify_app
+
+
+@pytest.mark.wechatpay_notification_fault("probe_signature")
+def test_my_app_receives_the_notifications(wechatpay_emulator, wechatpay_notifications):
+    wechatpay_emulator.seed(Order(out_order_no="MY-ORDER-2", **IDS, state="CREATED"))
+    wechatpay_emulator.confirm("MY-ORDER-2")
+    attempts = wechatpay_notifications.wait_for("MY-ORDER-2", "PAYSCORE.USER_CONFIRM", attempts=2)
+    assert [(attempt.status, attempt.fault) for attempt in attempts] == [(400, "probe_signature"), (204, None)]
+
+
 @pytest.mark.wechatpay_fault(Fault.system_error())
 @pytest.mark.anyio
 async def test_async_with_a_marker(wechatpay_emulator, wechatpay_async_client):
@@ -102,7 +127,7 @@ def user_folder(tmp_path: Path, tests: str = USER_TESTS) -> Path:
 def test_a_user_suite_without_conftest_through_the_entry_point(tmp_path: Path) -> None:
     result = run_pytest(sys.executable, user_folder(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout
 
 
 def test_without_the_extra_pytest_starts_and_the_fixture_says_what_to_install(tmp_path: Path) -> None:
@@ -181,4 +206,4 @@ def test_the_installed_wheel_with_the_extra_runs_a_user_suite(tmp_path: Path) ->
     assert str(tmp_path / "fresh") in where
     result = run_pytest(python, user_folder(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout
