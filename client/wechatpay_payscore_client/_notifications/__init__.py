@@ -1,22 +1,22 @@
-"""Notifications (回调通知) in one call: headers and raw body in, a typed event out; and the answers to send back.
+"""Notifications (回调通知): verified, decrypted, typed, deduplicated and answered.
 
-    event = open_event(client, request.headers, request.body)  # verify, decrypt, type (or raise a typed error)
-    status, headers, body = success_answer()                    # 204, once the event is stored
+    answer = handle_notification(client, request.headers, raw_body, on_event, store=store)  # the whole endpoint
+    event = open_event(client, request.headers, raw_body)  # or only verify, decrypt, type (or raise a typed error)
 
-`open_event` takes the client (`create_client(..., apiv3_key=...)`) or a `WechatPayAuth` built with `apiv3_key`;
-`parse_event` is its pure part, from a `wechatpay_auth.Notification` to an event. A verification or decryption
-failure raises the auth plugin's typed error (`SignatureVerificationError`, `NotificationError`); answer it with
-`refusal_answer(error)`.
+`handle_notification` (and `ahandle_notification` for asyncio) verifies and decrypts with `open_event`, claims the
+notification's `id` in a `NotificationStore` (`SQLiteNotificationStore`, `MemoryNotificationStore`, or the
+application's own), runs the application's handler once and returns the `Answer` to send, within a deadline under
+WeChat Pay's 5 s. `NotificationASGIApp` and `NotificationWSGIApp` serve it as a notify_url endpoint in any ASGI or
+WSGI server or framework. `open_event` takes the client (`create_client(..., apiv3_key=...)`) or a `WechatPayAuth`
+built with `apiv3_key`; `parse_event` is its pure part; a verification or decryption failure raises the auth
+plugin's typed error (`SignatureVerificationError`, `NotificationError`), answered by `refusal_answer(error)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Protocol
-
-from wechatpay_auth import WechatPayAuth
-
 from ._answers import Answer, failure_answer, refusal_answer, success_answer
+from ._asgi import NotificationASGIApp
+from ._core import DEFAULT_DEADLINE, ahandle_notification, handle_notification
 from ._events import (
     MCH_PREPAY,
     USER_CONFIRM,
@@ -28,41 +28,41 @@ from ._events import (
     UserPaidEvent,
     parse_event,
 )
+from ._handling import NotificationHandler
+from ._http import DEFAULT_MAX_BODY_BYTES
+from ._memory_store import MemoryNotificationStore
+from ._open import NotificationSource, open_event
+from ._sqlite_store import SQLiteNotificationStore
+from ._store import DEFAULT_LEASE, DEFAULT_RETENTION, NotificationClaim, NotificationStore
+from ._wsgi import NotificationWSGIApp
 
 __all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_LEASE",
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_RETENTION",
     "MCH_PREPAY",
     "USER_CONFIRM",
     "USER_PAID",
     "Answer",
     "Event",
     "MchPrepayEvent",
+    "MemoryNotificationStore",
+    "NotificationASGIApp",
+    "NotificationClaim",
+    "NotificationHandler",
+    "NotificationSource",
+    "NotificationStore",
+    "NotificationWSGIApp",
+    "SQLiteNotificationStore",
     "UnknownEvent",
     "UserConfirmEvent",
     "UserPaidEvent",
+    "ahandle_notification",
     "failure_answer",
+    "handle_notification",
     "open_event",
     "parse_event",
     "refusal_answer",
     "success_answer",
 ]
-
-
-class _Pipeline(Protocol):
-    @property
-    def signer(self) -> WechatPayAuth: ...
-
-
-class _Client(Protocol):
-    @property
-    def pipeline(self) -> _Pipeline: ...
-
-
-def open_event(source: _Client | WechatPayAuth, headers: Mapping[str, str], body: bytes) -> Event:
-    """Verify the notification's signature over the raw `body`, decrypt its resource, and return the typed event.
-
-    `source` is the client from `create_client(..., apiv3_key=...)` or a `WechatPayAuth` with `apiv3_key`. Raises
-    the auth plugin's typed errors (`SignatureVerificationError` for the signature, a probe included;
-    `NotificationError` for the body or the decryption; `ConfigurationError` without an APIv3 key).
-    """
-    signer = source if isinstance(source, WechatPayAuth) else source.pipeline.signer
-    return parse_event(signer.open_notification(headers, body))

@@ -1,0 +1,38 @@
+"""What the ASGI and WSGI applications share: the request limits and the answers to requests that are no
+notification (another method, a body too large)."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from ._answers import Answer, failure_answer
+
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "check_max_body", "method_not_allowed", "status_line", "too_large"]
+
+# A notification body is an envelope around one encrypted order (a few KiB); 1 MiB bounds what a stranger can make
+# the server hold in memory, with a wide margin for the largest order.
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+
+def check_max_body(max_body_bytes: int) -> None:
+    if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int) or max_body_bytes < 1:
+        raise ValueError(f"max_body_bytes must be a positive int, got {max_body_bytes!r}")
+
+
+def method_not_allowed() -> Answer:
+    """Protocol rule: WeChat Pay delivers notifications with POST only; any other method is 405 with `Allow`."""
+    answer = failure_answer("a notification is delivered with POST", 405)
+    return Answer(answer.status, {**answer.headers, "Allow": "POST"}, answer.body)
+
+
+def too_large(max_body_bytes: int) -> Answer:
+    """413: the body is larger than the application accepts (it is not read)."""
+    return failure_answer(f"the body is larger than {max_body_bytes} bytes", 413)
+
+
+def status_line(status: int) -> str:
+    """`"204 No Content"`: the status and its reason phrase, as WSGI's `start_response` takes it."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
