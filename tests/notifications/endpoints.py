@@ -18,7 +18,7 @@ from wechatpay_payscore_client import (
 )
 from wechatpay_payscore_client._notifications._open import NotificationSource
 
-from .handlers import AsyncHandler, Recorder, SyncHandler
+from .handlers import AsyncHandler, Handler, SyncHandler
 
 MODES = ["sync", "async-thread", "async-await"]
 
@@ -28,7 +28,7 @@ class Endpoint:
         self.mode = mode
         self.loop = loop
 
-    def handler(self, behaviour: str = "none", gate: threading.Event | None = None) -> Recorder:
+    def handler(self, behaviour: str = "none", gate: threading.Event | None = None) -> Handler:
         if self.mode == "async-await":
             return AsyncHandler(behaviour, gate)
         return SyncHandler(behaviour, gate)
@@ -38,13 +38,12 @@ class Endpoint:
         source: NotificationSource,
         headers: Mapping[str, str],
         body: bytes,
-        handler: Recorder,
+        handler: Handler,
         *,
         store: NotificationStore,
         deadline: float = 3.0,
         handle_unknown: bool = False,
     ) -> Answer:
-        assert isinstance(handler, SyncHandler | AsyncHandler)
         if self.mode == "sync":
             return handle_notification(
                 source, headers, body, handler, store=store, deadline=deadline, handle_unknown=handle_unknown

@@ -72,3 +72,6 @@ class AsyncHandler(Recorder):
                 await asyncio.sleep(0.005)
             assert self.gate.is_set(), "the test never opened the gate"
         return self.finish()
+
+
+Handler = SyncHandler | AsyncHandler

@@ -33,7 +33,7 @@ from wechatpay_payscore_client import (
 from .clock import Clock
 from .conftest import APIV3_KEY, MCHID, NOW, SERIAL_NO, WECHATPAY_SERIAL, Deliver, Keys
 from .endpoints import MODES, Endpoint
-from .handlers import PREPAY_ANSWER, HandlerFailed, Recorder
+from .handlers import PREPAY_ANSWER, Handler, HandlerFailed
 from .samples import ORDER, PAID_ORDER, PREPAY
 
 LOGGER = "wechatpay_payscore_client.notifications"
@@ -284,7 +284,7 @@ def deliver_until_settled(
     auth: WechatPayAuth,
     headers: dict[str, str],
     body: bytes,
-    handler: Recorder,
+    handler: Handler,
     store: SQLiteNotificationStore,
 ) -> Answer:
     """Deliver again, as WeChat Pay does, until the answer is no longer "still being processed" (503)."""
