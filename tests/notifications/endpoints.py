@@ -16,7 +16,7 @@ from wechatpay_payscore_client import (
     ahandle_notification,
     handle_notification,
 )
-from wechatpay_payscore_client._notifications._open import NotificationSource
+from wechatpay_payscore_client._notifications import NotificationSource
 
 from .handlers import AsyncHandler, Handler, SyncHandler
 
