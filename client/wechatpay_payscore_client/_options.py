@@ -197,6 +197,14 @@ def _secret(value: Any, label: str) -> Secret:
     return Secret(value)
 
 
+def _apiv3_secret(value: Any, label: str) -> Secret:
+    if isinstance(value, Secret):
+        return value
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{label} must be a string (the key, or a file name); got a {type(value).__name__}")
+    return Secret(value)
+
+
 def _secret_or_none(value: Secret | str | None) -> Secret | None:
     """Converter: a secret given as a plain string is wrapped at once, so that it never sits in a repr."""
     return None if value is None else _secret(value, "a secret setting")
@@ -306,6 +314,29 @@ class MerchantOptions:
             parse=_secret,
             secret=True,
             flag=False,
+        ),
+    )
+    # The APIv3 key decrypts notifications (`open_event`); nothing else needs it. It is the key itself in a variable
+    # or the config file, never a flag (a command line is in every process listing): a flag names a file holding it.
+    # When both are set, the higher source wins (flag over variable over file); both in one source is refused.
+    apiv3_key: Secret | None = attrs.field(
+        default=None,
+        converter=_secret_or_none,
+        metadata=_meta(
+            help="the APIv3 key (32 characters, set on the merchant platform), for notifications (never a flag)",
+            parse=_apiv3_secret,
+            secret=True,
+            flag=False,
+        ),
+    )
+    apiv3_key_file: Secret | None = attrs.field(
+        default=None,
+        converter=_secret_or_none,
+        metadata=_meta(
+            help="a file holding the APIv3 key (one trailing line end ignored), for notifications",
+            parse=_apiv3_secret,
+            secret=True,
+            metavar="FILE",
         ),
     )
     public_key_id: str | None = attrs.field(

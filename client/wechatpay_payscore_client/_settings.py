@@ -9,6 +9,8 @@ The options are those declared once in `_options.MerchantOptions`; each is read 
 and every message names the one the operator used. The private key (a path or the PEM text) and its password are
 held as `Secret`: never in a repr, an `attrs.asdict()` rendering or a pickle. `create_client()` loads the keys here,
 so that a key problem names the setting (`WECHATPAY_PRIVATE_KEY is encrypted: ... WECHATPAY_PRIVATE_KEY_PASSWORD`).
+The APIv3 key is a `Secret` too, given as the key (`WECHATPAY_APIV3_KEY`, `apiv3_key` in the file) or as a file
+holding it (`--apiv3-key-file`, `WECHATPAY_APIV3_KEY_FILE`): whichever of the two comes from the higher source.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from cryptography.hazmat.primitives.asymmetric import rsa
 from wechatpay_auth import (
+    ApiV3Key,
     CertificateKey,
     ConfigurationError,
     load_certificate,
@@ -41,6 +44,10 @@ if TYPE_CHECKING:
 __all__ = ["ENV_PREFIX", "ClientSettings", "Secret", "add_merchant_arguments", "settings_from_args"]
 
 _NAMES = tuple(option.name for option in OPTIONS)
+# Two settings of one secret: the APIv3 key itself, or a file holding it. One of them is used (see `_one_apiv3_key`).
+_APIV3_KEY_SETTINGS = ("apiv3_key", "apiv3_key_file")
+# An APIv3 key file holds 32 characters and a line end: anything much larger is another file.
+_MAX_APIV3_KEY_FILE_BYTES = 4096
 
 
 # A file name that may be quoted: one line without control characters, of a length a real path has.
@@ -56,6 +63,28 @@ def _path_may_show(path: str) -> bool:
 def _pem_or_path(value: str) -> str | bytes:
     """PEM text is used as it is; anything else names a file."""
     return value.encode() if value.lstrip().startswith("-----BEGIN") else value
+
+
+def _without_line_end(data: bytes) -> bytes:
+    """A key file's content without the one line end an editor (or `echo`) saves after the key."""
+    for ending in (b"\r\n", b"\n"):
+        if data.endswith(ending):
+            return data[: -len(ending)]
+    return data
+
+
+def _one_apiv3_key(values: dict[str, Any], origins: dict[str, str], ranks: Mapping[str, int]) -> None:
+    """Keep one of the APIv3 key's two settings: the one from the higher source (a flag over a variable over the
+    file), so that `--apiv3-key-file` overrides a `WECHATPAY_APIV3_KEY`; both from one source is refused."""
+    value, file = _APIV3_KEY_SETTINGS
+    if value not in values or file not in values:
+        return
+    if ranks[value] == ranks[file]:
+        raise ConfigurationError(
+            f"the APIv3 key is set twice, by {origins[value]} and by {origins[file]}: set one of them"
+        )
+    lower = value if ranks[value] < ranks[file] else file
+    del values[lower], origins[lower]
 
 
 def _present(option: Option, value: Any) -> bool:
@@ -98,7 +127,8 @@ class ClientSettings(MerchantOptions):
         """Settings from `(values, label_of)` layers, lowest precedence first; `label_of(option)` names a value."""
         values: dict[str, Any] = {}
         origins: dict[str, str] = {}
-        for layer, label_of in layers:
+        ranks: dict[str, int] = {}
+        for rank, (layer, label_of) in enumerate(layers):
             for option in OPTIONS:
                 value = layer.get(option.name)
                 if _present(option, value):
@@ -106,6 +136,8 @@ class ClientSettings(MerchantOptions):
                     # Parsed here, in the operator's terms, before it is stored anywhere.
                     values[option.name] = option.parse(value, label)
                     origins[option.name] = label
+                    ranks[option.name] = rank
+        _one_apiv3_key(values, origins, ranks)
         return cls(**values, origins=origins, for_operator=True)
 
     @classmethod
@@ -206,6 +238,38 @@ class ClientSettings(MerchantOptions):
             password_what=password_label,
         )
 
+    def load_apiv3_key(self) -> ApiV3Key | None:
+        """The APIv3 key that decrypts notifications, checked (exactly 32 bytes); None when it is not set.
+
+        Protocol rule: the key is the 32 characters set on the merchant platform (APIv3密钥). From `apiv3_key` as it
+        is, or read from the file `apiv3_key_file` names without its one trailing line end. Messages name the setting
+        and describe the key (its length), never show it; nor the file's name, which could be the key put there.
+        """
+        if self.apiv3_key is not None and self.apiv3_key_file is not None:
+            raise ConfigurationError(
+                f"the APIv3 key is set twice, by {self.label('apiv3_key')} and by {self.label('apiv3_key_file')}: "
+                "set one of them"
+            )
+        if self.apiv3_key is not None:
+            return ApiV3Key(self.apiv3_key.reveal(), what=self.label("apiv3_key"))
+        if self.apiv3_key_file is None:
+            return None
+        label = self.label("apiv3_key_file")
+        try:
+            with open(self.apiv3_key_file.reveal(), "rb") as file:
+                data = file.read(_MAX_APIV3_KEY_FILE_BYTES + 1)
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or "not a usable file name"
+            raise ConfigurationError(
+                f"cannot read the file {label} names (its name is not shown: it could be the key itself): {reason}"
+            ) from None
+        if len(data) > _MAX_APIV3_KEY_FILE_BYTES:
+            raise ConfigurationError(
+                f"the file {label} names holds more than {_MAX_APIV3_KEY_FILE_BYTES} bytes: it is not an APIv3 key "
+                "file (the 32-character key, and at most a line end)"
+            )
+        return ApiV3Key(_without_line_end(data), what=f"the APIv3 key in the file {label} names")
+
     def wechatpay_public_keys(
         self, merchant_key: rsa.RSAPrivateKey | None = None
     ) -> dict[str, rsa.RSAPublicKey | CertificateKey]:
@@ -267,6 +331,9 @@ class ClientSettings(MerchantOptions):
                 arguments[name] = check_base_url(self.label(name), value, allow_http=self.allow_insecure_http)
         if self.max_attempts is not None:
             arguments["retry"] = RetryPolicy(max_attempts=self.max_attempts)
+        apiv3_key = self.load_apiv3_key()
+        if apiv3_key is not None:
+            arguments["apiv3_key"] = apiv3_key.reveal()
         return arguments
 
     def create_client(self, **options: Any) -> WechatPayClient:

@@ -1,6 +1,7 @@
 """`wechatpay-payscore`: run the life of a Pay Score service order from the command line.
 
     create | complete | modify | cancel | register-deduction | deduction | query | sync   (and sync-batch)
+    notification verify                                                   (a notification from its headers and body)
 
 Each command runs one operation of the contract (`_cli.commands`), its flags derived from it (`_cli.fields`), the
 nested parts of its body from `--body FILE` (`_cli.body`); the call goes through the ready client — contract,
@@ -20,6 +21,7 @@ from wechatpay_auth import shown
 
 from ._cli.commands import COMMANDS, add_command
 from ._cli.exits import EXIT_STATUS, ExitCode, UsageError
+from ._cli.notification import add_notification_parser, run_verify
 from ._cli.report import Report, emit, error_fields, usage_report
 from ._cli.run import run_command
 from ._cli.shown import MAX_PATH_SHOWN, PATH, may_show, redact_usage, safe_text
@@ -94,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         add_command(commands, command, epilog=EPILOG, handler=run_command)
     _add_batch(commands)
+    add_notification_parser(commands, handler=run_verify)
     return parser
 
 
@@ -117,7 +120,7 @@ def _add_batch(commands: Any) -> None:
 
 def _command_named(arguments: Sequence[str]) -> str | None:
     """The command a command line was meant for, when its first word names one (anything else is never quoted)."""
-    names = {command.name for command in COMMANDS} | {"sync-batch"}
+    names = {command.name for command in COMMANDS} | {"sync-batch", "notification"}
     first = next((word for word in arguments if not word.startswith("-")), None)
     return first if first in names else None
 

@@ -49,7 +49,8 @@ def test_every_option_is_one_field_with_derived_names() -> None:
             assert option.flag_name == "--" + option.name.replace("_", "-")
     assert option_named("private_key_password").flag_name is None  # a password is never a flag
     secret = {option.name for option in OPTIONS if option.secret}
-    assert secret == {"private_key", "private_key_password"}
+    assert secret == {"private_key", "private_key_password", "apiv3_key", "apiv3_key_file"}
+    assert option_named("apiv3_key").flag_name is None  # the APIv3 key itself is never a flag: its file is
     # ClientSettings is built from the same declaration: its options are MerchantOptions' fields.
     assert {option.name for option in OPTIONS} <= {field.name for field in attrs.fields(ClientSettings)}
 

@@ -7,4 +7,7 @@ body      the request body: `--body FILE` (or `-`), flags over it, checked again
 commands  the commands: which operation each runs, and their parsers
 run       running one command: build the call, send it through the ready client, judge the result
 report    the one report of a command: its JSON shape and its text
+dump      what `notification verify` reads: a notification's headers as dumped, and its raw body
+refusals  why `notification verify` refused a notification: the one table from error to exit status and advice
+notification  `notification verify`: its parser, its run and its report
 """
