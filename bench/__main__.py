@@ -1,8 +1,9 @@
 """`python -m bench` (`make bench`): print the table; with `BENCH_JSON=path`, write the same figures as JSON.
 
 `BENCH_QUICK=1` shrinks every figure to a smoke run of a few seconds; `BENCH_BATCH=0` leaves out the batch section
-(`bench/_batch.py`, a few minutes in the full run). Exit status 0 even when a target is missed:
-the targets are read, not asserted.
+(`bench/_batch.py`, a few minutes in the full run). `python -m bench._notification` runs the notification section
+alone, `python -m bench._batch` the batch section. Exit status 0 even when a target is missed: the targets are read,
+not asserted.
 """
 
 from __future__ import annotations

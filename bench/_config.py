@@ -20,6 +20,7 @@ class Sizes:
     async_calls: int
     peer_calls: int
     family_calls: int  # each of create and complete, and each of their floors
+    notification_calls: int  # per round, each of open_event and its floor (in process)
     split_rounds: int
     split_calls: int
     import_rounds: int
@@ -38,6 +39,7 @@ FULL = Sizes(
     async_calls=500,
     peer_calls=300,
     family_calls=400,
+    notification_calls=1000,
     split_rounds=15,
     split_calls=300,
     import_rounds=7,
@@ -53,6 +55,7 @@ QUICK = Sizes(
     async_calls=CONCURRENCY * 2,
     peer_calls=10,
     family_calls=10,
+    notification_calls=20,
     split_rounds=2,
     split_calls=20,
     import_rounds=1,

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from bench._config import CONCURRENCY
+from bench._notification import NOTIFICATION_LIMIT, notification_lines
 from bench._run import CONTENDERS, FLOOR_OF, Results
 from bench._timing import Stat
 
@@ -16,6 +17,7 @@ __all__ = [
     "COMPLETE_LIMIT",
     "CREATE_LIMIT",
     "MEMORY_LIMIT_BYTES",
+    "NOTIFICATION_LIMIT",
     "SYNC_LIMIT",
     "Target",
     "as_json",
@@ -76,6 +78,7 @@ def targets(results: Results) -> list[Target]:
         Target(
             "project complete CPU/call vs its floor", _x_floor(results, "project_complete"), COMPLETE_LIMIT, "x floor"
         ),
+        Target("notification (open_event) CPU vs its floor", results.notification.ratio, NOTIFICATION_LIMIT, "x floor"),
         Target("project sync CPU/call vs wechatpayv3", _ratio(results, "project_sync", "peer"), 0.75, "x wechatpayv3"),
         Target(
             "project async CPU/call vs project sync", _ratio(results, "project_async", "project_sync"), 1.5, "x sync"
@@ -152,6 +155,8 @@ def table(results: Results) -> str:
         f"  {'            generated code':<42}{derived['generated_code']:>9.1f}",
         f"  {'            rest (auth flow, transport, errors)':<42}{derived['rest']:>9.1f}",
         "",
+        *notification_lines(results.notification),
+        "",
         "cold import, fresh interpreter, ms (CPU | wall):",
     ]
     labels = {
@@ -206,6 +211,7 @@ def as_json(results: Results) -> dict[str, Any]:
         "imports_unit": "ms",
         "fresh_client_connections": results.fresh_connections,
         "memory": results.memory.as_dict(),
+        "notification": results.notification.as_dict(),
         "fairness": {name: fairness.as_dict() for name, fairness in results.fairness.items()},
         "targets": [target.as_dict() for target in targets(results)],
     }

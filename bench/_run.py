@@ -19,6 +19,7 @@ from bench._contenders import (
 from bench._fairness import Fairness, check_request
 from bench._imports import measure_imports
 from bench._memory import MemoryGrowth, measure_growth
+from bench._notification import NotificationCost, measure_notification
 from bench._server_process import CapturedRequest, ServerProcess
 from bench._split import Split, measure_split
 from bench._timing import Figure, Stat, interleaved
@@ -60,6 +61,7 @@ class Results:
     imports: dict[str, dict[str, Stat]]
     memory: MemoryGrowth
     fairness: dict[str, Fairness]
+    notification: NotificationCost
 
 
 def _capture(server: ServerProcess, contender: Contender) -> CapturedRequest:
@@ -171,6 +173,8 @@ def run(sizes: Sizes, progress: Callable[[str], None]) -> Results:
                 contender.close()
     progress("cost split (in process)")
     split = measure_split(reference, sizes.split_rounds, sizes.split_calls, sizes.warmup)
+    progress(f"one notification (open_event) beside its floor, in process, {sizes.rounds} rounds")
+    notification = measure_notification(sizes)
     progress(f"cold imports, {sizes.import_rounds} rounds of fresh interpreters")
     imports = measure_imports(sizes.import_rounds)
-    return Results(sizes, figures, opened, fresh, split, imports, memory, fairness)
+    return Results(sizes, figures, opened, fresh, split, imports, memory, fairness, notification)

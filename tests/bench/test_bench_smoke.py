@@ -34,7 +34,7 @@ FLOORS = {
     "floor_complete": "floor_complete",
     "project_complete": "floor_complete",
 }
-TARGETS = 9
+TARGETS = 10
 SPLIT = (
     "raw_sign",
     "raw_verify",
@@ -63,6 +63,9 @@ TABLE_LINES = (
     "httpx + attrs + cryptography",
     "this project (client + generated + auth)",
     "memory: RSS",
+    "floor: RSA-2048 verify + AES-256-GCM decrypt",
+    "this project, open_event (verify, decrypt, typed)",
+    "typed event (parse_event)",
     "fairness",
     "targets:",
 )
@@ -91,6 +94,7 @@ def test_table_names_every_figure(quick_run: tuple[str, dict[str, Any]]) -> None
     assert table.count("PASS") + table.count("FAIL") == TARGETS
     for operation in ("sync CPU/call vs floor", "create CPU/call vs its floor", "complete CPU/call vs its floor"):
         assert f"project {operation}" in table
+    assert "notification (open_event) CPU vs its floor" in table
 
 
 def test_json_contenders(quick_run: tuple[str, dict[str, Any]]) -> None:
@@ -125,6 +129,12 @@ def test_json_split_imports_memory(quick_run: tuple[str, dict[str, Any]]) -> Non
     for name in ("dependencies", "dependencies_all", "project"):
         for kind in ("cpu", "wall"):
             _sane_stat(data["imports"][name][kind])
+    notification = data["notification"]
+    for name in ("floor", "project"):
+        _sane_stat(notification[name]["cpu_us"])
+    for name in ("signature", "envelope", "decryption", "typed_event"):
+        _sane_stat(notification["steps"][name]["cpu_us"])
+    assert 0 < notification["cpu_x_floor_min"] <= notification["cpu_x_floor"] <= notification["cpu_x_floor_max"]
     memory = data["memory"]
     assert memory["calls"] > 0
     assert memory["rss_before"] > 0
