@@ -15,7 +15,7 @@ export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install demo test check generate check-generated lint-spec lint typecheck pytest interop bench constraints clean
+.PHONY: help install demo test check generate check-generated lint-spec lint typecheck pytest postgres-server interop bench constraints clean
 
 help:
 	@echo "make demo   - set up, then play three orders' lives against the embedded emulator"
@@ -26,7 +26,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python >= 3.11 is needed: run make PYTHON=python3.11 ..." >&2; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[emulator,dev,bench]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[emulator,dev,bench,postgres]'
 	touch $@
 
 $(SPEC_TOOLS): openapi/package-lock.json
@@ -66,9 +66,18 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy generated auth_plugin client emulator pytest_plugin tests tools bench
 
-pytest: $(INSTALLED)
+pytest: $(INSTALLED) postgres-server
 	$(BIN)/pytest --cov --cov-report=term
 	$(BIN)/coverage report --include='*/auth_plugin/wechatpay_auth/*' --fail-under=100 --skip-covered
+
+# Debian's PostgreSQL server, for the journal tests (tests/postgres start and remove a throwaway cluster of it):
+# installed only when no server binaries are there; apt needs root, so sudo when make does not run as root.
+postgres-server:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo apt-get update -qq; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; \
+	fi
 
 interop: $(INSTALLED) $(TS_TOOLS)
 	cd interop/typescript && npm run --silent check-generated && PYTHON="$(abspath $(PY))" npm test
