@@ -11,11 +11,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, TypeAlias
 
 from ._answers import Answer
-from ._core import DEFAULT_DEADLINE, ahandle_notification, check_arguments
-from ._handling import NotificationHandler
-from ._http import DEFAULT_MAX_BODY_BYTES, check_max_body, method_not_allowed, too_large
-from ._open import NotificationSource
-from ._store import NotificationStore
+from ._core import ahandle_notification
+from ._http import NotificationEndpoint, method_not_allowed, too_large
 
 __all__ = ["NotificationASGIApp"]
 
@@ -29,36 +26,13 @@ class _Disconnected(Exception):
     """The client went away before its body was read: there is no one to answer."""
 
 
-class NotificationASGIApp:
+class NotificationASGIApp(NotificationEndpoint):
     """An ASGI application that answers WeChat Pay's notifications: POST only (405 otherwise), a body of at most
     `max_body_bytes` (413 otherwise), then `ahandle_notification(source, headers, body, handler, store=store,
     deadline=deadline, handle_unknown=handle_unknown)`.
 
     A coroutine function handler is awaited on the server's event loop (asyncio); any other runs in a worker thread.
     """
-
-    def __init__(
-        self,
-        source: NotificationSource,
-        handler: NotificationHandler,
-        *,
-        store: NotificationStore,
-        deadline: float = DEFAULT_DEADLINE,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        handle_unknown: bool = False,
-    ) -> None:
-        check_arguments(handler, store, deadline)
-        check_max_body(max_body_bytes)
-        self.source = source
-        self.handler = handler
-        self.store = store
-        self.deadline = deadline
-        self.max_body_bytes = max_body_bytes
-        self.handle_unknown = handle_unknown
-
-    def __repr__(self) -> str:
-        name = getattr(self.handler, "__qualname__", type(self.handler).__name__)
-        return f"NotificationASGIApp(handler={name}, store={self.store!r}, deadline={self.deadline:g})"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

@@ -6,8 +6,19 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from ._answers import Answer, failure_answer
+from ._core import DEFAULT_DEADLINE, check_arguments
+from ._handling import NotificationHandler
+from ._open import NotificationSource
+from ._store import NotificationStore
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "check_max_body", "method_not_allowed", "status_line", "too_large"]
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "NotificationEndpoint",
+    "check_max_body",
+    "method_not_allowed",
+    "status_line",
+    "too_large",
+]
 
 # A notification body is an envelope around one encrypted order (a few KiB); 1 MiB bounds what a stranger can make
 # the server hold in memory, with a wide margin for the largest order.
@@ -36,3 +47,32 @@ def status_line(status: int) -> str:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:
         return f"{status} Unknown"
+
+
+class NotificationEndpoint:
+    """The settings of an ASGI or WSGI notification application, checked once at construction (before any request
+    arrives): what answers (`source`, `handler`, `store`, `deadline`, `handle_unknown`) and how much it reads."""
+
+    def __init__(
+        self,
+        source: NotificationSource,
+        handler: NotificationHandler,
+        *,
+        store: NotificationStore,
+        deadline: float = DEFAULT_DEADLINE,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        handle_unknown: bool = False,
+    ) -> None:
+        check_arguments(handler, store, deadline)
+        check_max_body(max_body_bytes)
+        self.source = source
+        self.handler = handler
+        self.store = store
+        self.deadline = deadline
+        self.max_body_bytes = max_body_bytes
+        self.handle_unknown = handle_unknown
+
+    def __repr__(self) -> str:
+        # The source (a client holding keys) is left out: a repr shows what answers, never with which secrets.
+        name = getattr(self.handler, "__qualname__", type(self.handler).__name__)
+        return f"{type(self).__name__}(handler={name}, store={self.store!r}, deadline={self.deadline:g})"

@@ -11,45 +11,19 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
 from ._answers import Answer
-from ._core import DEFAULT_DEADLINE, check_arguments, handle_notification
-from ._handling import NotificationHandler
-from ._http import DEFAULT_MAX_BODY_BYTES, check_max_body, method_not_allowed, status_line, too_large
-from ._open import NotificationSource
-from ._store import NotificationStore
+from ._core import handle_notification
+from ._http import NotificationEndpoint, method_not_allowed, status_line, too_large
 
 __all__ = ["NotificationWSGIApp"]
 
 StartResponse: TypeAlias = Callable[..., Any]
 
 
-class NotificationWSGIApp:
+class NotificationWSGIApp(NotificationEndpoint):
     """A WSGI application that answers WeChat Pay's notifications: POST only (405 otherwise), a body of at most
     `max_body_bytes` (413 otherwise), then `handle_notification(source, headers, body, handler, store=store,
     deadline=deadline, handle_unknown=handle_unknown)`; the server's request thread waits at most `deadline`.
     """
-
-    def __init__(
-        self,
-        source: NotificationSource,
-        handler: NotificationHandler,
-        *,
-        store: NotificationStore,
-        deadline: float = DEFAULT_DEADLINE,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        handle_unknown: bool = False,
-    ) -> None:
-        check_arguments(handler, store, deadline)
-        check_max_body(max_body_bytes)
-        self.source = source
-        self.handler = handler
-        self.store = store
-        self.deadline = deadline
-        self.max_body_bytes = max_body_bytes
-        self.handle_unknown = handle_unknown
-
-    def __repr__(self) -> str:
-        name = getattr(self.handler, "__qualname__", type(self.handler).__name__)
-        return f"NotificationWSGIApp(handler={name}, store={self.store!r}, deadline={self.deadline:g})"
 
     def __call__(self, environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         answer = self._answer(environ)
