@@ -106,6 +106,20 @@ class JournalEvent:
     at: str = attrs.field(factory=utc_now)
     sequence: int | None = None  # assigned by the journal
 
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> JournalEvent:
+        """The event an events row holds, by the column order every journal selects: sequence, out_order_no,
+        kind, attempt, detail, request_id, at (columns after these, as PostgreSQL's worker, are not the event's)."""
+        return cls(
+            sequence=row[0],
+            out_order_no=row[1],
+            kind=EventKind(row[2]),
+            attempt=row[3],
+            detail=row[4],
+            request_id=row[5],
+            at=row[6],
+        )
+
 
 class Journal(Protocol):
     """What the batch runner needs from its durable store. Calls come from one thread at a time."""
@@ -245,18 +259,7 @@ class SqliteJournal:
             params = (out_order_no,)
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY sequence", params).fetchall()
-        return [
-            JournalEvent(
-                sequence=row[0],
-                out_order_no=row[1],
-                kind=EventKind(row[2]),
-                attempt=row[3],
-                detail=row[4],
-                request_id=row[5],
-                at=row[6],
-            )
-            for row in rows
-        ]
+        return [JournalEvent.from_row(row) for row in rows]
 
     def close(self) -> None:
         with self._lock:

@@ -117,18 +117,7 @@ class PostgresJournal:
             rows = connection.execute(
                 self._sql.events, {"every": out_order_no is None, "out_order_no": out_order_no}
             ).fetchall()
-        return [
-            JournalEvent(
-                sequence=row[0],
-                out_order_no=row[1],
-                kind=EventKind(row[2]),
-                attempt=row[3],
-                detail=row[4],
-                request_id=row[5],
-                at=row[6],
-            )
-            for row in rows
-        ]
+        return [JournalEvent.from_row(row) for row in rows]
 
     def claim_history(self, out_order_no: str | None = None) -> list[ClaimEntry]:
         """Every claim made (of one order, or all), oldest first: who took what, from whom, in which phase."""
