@@ -79,15 +79,28 @@ def _acknowledged_unknown(event: Event, handle_unknown: bool) -> Answer | None:
     return success_answer()
 
 
-def _claimed(store: NotificationStore, event: Event, token: str) -> Answer | None:
-    """Step 3: None when this delivery holds the claim; otherwise the answer without running the handler."""
+def _examined(
+    source: NotificationSource, headers: Mapping[str, str], body: bytes, handle_unknown: bool
+) -> Event | Answer:
+    """Steps 1 and 2: the event the store is to claim, or the answer that ends this delivery before the store."""
+    event = _opened(source, headers, body)
+    if isinstance(event, Answer):
+        return event
+    answer = _acknowledged_unknown(event, handle_unknown)
+    return event if answer is None else answer
+
+
+def _claimed(store: NotificationStore, event: Event) -> Delivery | Answer:
+    """Step 3: the delivery when it holds the claim (under a token of its own); otherwise the answer without running
+    the handler."""
+    token = uuid.uuid4().hex
     try:
         claim = store.claim(event.id, token)
     except Exception:
         logger.exception("notification %s (%s): the store could not be read; answered 503", event.id, event.event_type)
         return failure_answer("the notification store is unavailable", 503)
     if claim is NotificationClaim.CLAIMED:
-        return None
+        return Delivery(store, event, token)
     if claim is NotificationClaim.BUSY:
         logger.info(
             "notification %s (%s) arrived again while another delivery runs its handler; answered 503 (WeChat Pay "
@@ -140,17 +153,12 @@ def handle_notification(
     """
     started = time.monotonic()
     check_arguments(handler, store, deadline)
-    event = _opened(source, headers, body)
+    event = _examined(source, headers, body, handle_unknown)
     if isinstance(event, Answer):
         return event
-    answer = _acknowledged_unknown(event, handle_unknown)
-    if answer is not None:
-        return answer
-    token = uuid.uuid4().hex
-    answer = _claimed(store, event, token)
-    if answer is not None:
-        return answer
-    delivery = Delivery(store, event, token)
+    delivery = _claimed(store, event)
+    if isinstance(delivery, Answer):
+        return delivery
     future = start_thread(partial(run_sync, handler, delivery), name=f"wechatpay-notification-{event.id}")
     try:
         return future.result(timeout=_remaining(started, deadline))
@@ -182,17 +190,13 @@ async def ahandle_notification(
     """
     started = time.monotonic()
     check_arguments(handler, store, deadline)
-    event = _opened(source, headers, body)
+    event = _examined(source, headers, body, handle_unknown)
     if isinstance(event, Answer):
         return event
-    answer = _acknowledged_unknown(event, handle_unknown)
-    if answer is not None:
-        return answer
-    token = uuid.uuid4().hex
-    answer = await asyncio.to_thread(_claimed, store, event, token)
-    if answer is not None:
-        return answer
-    delivery = Delivery(store, event, token)
+    # The store's calls block: they run in a thread, so that the loop goes on serving meanwhile.
+    delivery = await asyncio.to_thread(_claimed, store, event)
+    if isinstance(delivery, Answer):
+        return delivery
     task: asyncio.Future[Answer]
     if is_async(handler):
         task = asyncio.ensure_future(run_async(handler, delivery))
