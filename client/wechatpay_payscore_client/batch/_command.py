@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import itertools
 import math
 import os
 import signal
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -23,18 +24,20 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 from wechatpay_auth import ConfigurationError, WechatPayError
 
+from .._factory import DEFAULT_TIMEOUT
 from .._options import add_merchant_arguments
 from .._settings import settings_from_args
+from ._group import GroupRunner, default_worker_name
+from ._group_command import day_exit_state, run_group
 from ._input import BatchInputError, RawRow, open_rows
 from ._journal import Journal, JournalError, OrderRecord, SqliteJournal
 from ._outcome import Outcome
 from ._progress import Tally, count_rows, json_summary, make_progress, print_summary
 from ._report import ReportWriter
 from ._runner import BatchRunner
+from ._target import JournalTarget, add_journal_arguments, journal_target
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from .._factory import WechatPayClient
     from ._journal import JournalEvent
 
@@ -101,8 +104,14 @@ def add_sync_batch_parser(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=EPILOG,
     )
-    parser.add_argument("input", metavar="INPUT", help="CSV or JSON Lines file, or - for standard input")
-    parser.add_argument("--journal", metavar="FILE", help="the journal (default: INPUT.journal beside INPUT)")
+    parser.add_argument(
+        "input",
+        metavar="INPUT",
+        nargs="?",
+        help="CSV or JSON Lines file, or - for standard input (optional for a worker of a PostgreSQL journal: it "
+        "settles what was loaded)",
+    )
+    add_journal_arguments(parser, file_default="INPUT.journal beside INPUT")
     parser.add_argument(
         "--concurrency", type=_positive_int, default=8, metavar="N", help="requests in flight (default 8)"
     )
@@ -110,9 +119,35 @@ def add_sync_batch_parser(subparsers: Any) -> None:
     parser.add_argument("--report", metavar="FILE", help="one row per order: .csv, .json or .jsonl")
     parser.add_argument("--dry-run", action="store_true", help="check every row (and the journal); send nothing")
     parser.add_argument("--json", action="store_true", help="print one JSON summary instead of the table")
+    group = parser.add_argument_group("several workers on one PostgreSQL journal")
+    group.add_argument(
+        "--lease",
+        type=_lease,
+        default=None,
+        metavar="SECONDS",
+        help=f"how long a worker holds the orders it claimed without renewing them (default {_DEFAULT_LEASE:g}); "
+        "at least twice --timeout plus 1",
+    )
+    group.add_argument("--worker", metavar="NAME", help="this worker's name in the journal (default HOST:PID)")
+    group.add_argument(
+        "--load-only", action="store_true", help="load INPUT into the journal and exit (one loader, many workers)"
+    )
     merchant = parser.add_argument_group("merchant configuration (flags override WECHATPAY_* variables and --config)")
     # No --max-attempts: the runner decides every re-send itself, after a query (the client never retries).
     add_merchant_arguments(merchant, exclude=("max_attempts",))
+
+
+_DEFAULT_LEASE = 120.0  # as `_pg_group.DEFAULT_LEASE_SECONDS` (importing it would import psycopg)
+
+
+def _lease(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0 or value > 86_400:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0 and at most a day, got {text}")
+    return value
 
 
 def default_journal_path(input_path: str) -> Path:
@@ -134,12 +169,29 @@ class _EmptyJournal:
         pass
 
 
-def _journal_path(args: argparse.Namespace) -> Path:
-    if args.journal:
-        return Path(args.journal)
-    if args.input == "-":
-        raise ConfigurationError("--journal FILE is required when INPUT is - (standard input)")
-    return default_journal_path(args.input)
+def _journal_target(args: argparse.Namespace) -> JournalTarget:
+    default = default_journal_path(args.input) if args.input not in (None, "-") else None
+    try:
+        target = journal_target(args, default_path=default)
+    except ConfigurationError as exc:
+        if args.input == "-" and default is None and not (args.journal or args.journal_dsn_env):
+            raise ConfigurationError("--journal FILE is required when INPUT is - (standard input)") from None
+        raise ConfigurationError(str(exc)) from None
+    if not target.is_postgres:
+        if args.input is None:
+            raise ConfigurationError("INPUT is required (only a worker of a PostgreSQL journal runs without one)")
+        given = [flag for flag, value in (("--lease", args.lease), ("--worker", args.worker)) if value is not None]
+        given += ["--load-only"] if args.load_only else []
+        if given:
+            raise ConfigurationError(f"{', '.join(given)}: for several workers on a PostgreSQL journal only")
+    else:
+        if args.dry_run:
+            raise ConfigurationError(
+                "--dry-run reads an SQLite journal; for a PostgreSQL journal, `batch-report` shows the day"
+            )
+        if args.load_only and args.input is None:
+            raise ConfigurationError("--load-only needs INPUT, the day's file to load")
+    return target
 
 
 def _open_journal(args: argparse.Namespace, path: Path) -> Journal:
@@ -157,13 +209,15 @@ def _same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def _check_report_path(args: argparse.Namespace, journal_path: Path) -> None:
+def _check_report_path(args: argparse.Namespace, journal_path: Path | None) -> None:
     """The report replaces its file: it may be neither the input nor the journal (nor the journal's SQLite files)."""
     if not args.report:
         return
     report = Path(args.report)
-    if args.input != "-" and _same_file(report, Path(args.input)):
+    if args.input not in (None, "-") and _same_file(report, Path(args.input)):
         raise ConfigurationError(f"--report {args.report} is the input itself; choose another file")
+    if journal_path is None:
+        return
     for suffix in ("", "-journal", "-wal", "-shm"):
         if _same_file(report, journal_path.with_name(journal_path.name + suffix)):
             raise ConfigurationError(f"--report {args.report} is the journal {journal_path}; choose another file")
@@ -252,8 +306,19 @@ async def _run(
     return runner
 
 
-def _exit_code(tally: Tally, runner: BatchRunner | None) -> BatchExit:
+_DAY_EXITS = {
+    "open": BatchExit.SOME_UNRESOLVED,
+    "unresolved": BatchExit.SOME_UNRESOLVED,
+    "refused_or_invalid": BatchExit.SOME_REFUSED_OR_INVALID,
+    "settled": BatchExit.ALL_SETTLED,
+}
+
+
+def _exit_code(tally: Tally, runner: BatchRunner | GroupRunner | None, day: Mapping[str, int] | None) -> BatchExit:
     stats = runner.stats if runner is not None else None
+    if day is not None and stats is not None and not (stats.aborted or stats.stopped):
+        # A group worker ends when no order of the day is open: its status is the day's.
+        return _DAY_EXITS[day_exit_state(day, tally)]
     # A second Ctrl-C cancels what is in flight: interrupted even if every row was read.
     if stats is not None and (stats.aborted or (stats.stopped and (stats.unfinished or not stats.input_exhausted))):
         return BatchExit.INTERRUPTED if stats.fatal is None else BatchExit.SOME_UNRESOLVED
@@ -269,11 +334,14 @@ class _Session:
     """What one `sync-batch` run got to, for its summary (whatever stopped it)."""
 
     journal_path: Path | None = None
-    runner: BatchRunner | None = None
+    journal_shown: str | None = None
+    runner: BatchRunner | GroupRunner | None = None
     report: ReportWriter | None = None
     journal: Journal | None = None
     failure: str | None = None
     code: BatchExit | None = None
+    group: Any = None  # the PostgreSQL journal a group worker uses
+    day: Mapping[str, int] | None = None  # the day's counts at the end (a group worker)
 
 
 def run_sync_batch(args: argparse.Namespace, *, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
@@ -322,12 +390,39 @@ def _execute(
     args: argparse.Namespace, session: _Session, tally: Tally, err: IO[str], stack: contextlib.ExitStack
 ) -> None:
     # Nothing is created (journal, report) before the configuration and the input proved usable.
-    session.journal_path = _journal_path(args)
+    target = _journal_target(args)
+    session.journal_path, session.journal_shown = target.path, target.shown
     _check_report_path(args, session.journal_path)
-    rows = _opened_input(args, stack)
+    rows = _opened_input(args, stack) if args.input is not None else None
     # No retry policy and no reconciliation inside the call: the runner journals each attempt and each query.
-    client = None if args.dry_run else settings_from_args(args).create_client(retry=None, reconcile=False)
+    settings = None if args.dry_run else settings_from_args(args)
+    client = None if settings is None else settings.create_client(retry=None, reconcile=False)
     session.report = ReportWriter(args.report) if args.report else None
+    if target.is_postgres:
+        assert client is not None  # noqa: S101 - no dry run on PostgreSQL
+        assert settings is not None  # noqa: S101
+        args.attempt_seconds = settings.timeout or DEFAULT_TIMEOUT
+        args.lease = args.lease or _DEFAULT_LEASE
+        journal = target.open_postgres(role=f"batch {args.worker or default_worker_name()}")
+        session.journal = journal
+        stack.callback(journal.close)
+        session.group = journal
+        asyncio.run(
+            run_group(
+                args=args,
+                client=client,
+                journal=journal,
+                tally=tally,
+                err=err,
+                rows=rows,
+                report=session.report,
+                on_runner=functools.partial(setattr, session, "runner"),
+            )
+        )
+        session.day = journal.day_counts()
+        return
+    assert rows is not None  # noqa: S101 - checked by _journal_target
+    assert session.journal_path is not None  # noqa: S101 - an SQLite journal has a path
     session.journal = _open_journal(args, session.journal_path)
     stack.callback(session.journal.close)
     asyncio.run(_run(args=args, client=client, tally=tally, err=err, session=session, rows=rows))
@@ -340,10 +435,10 @@ def _print_ending(args: argparse.Namespace, session: _Session, tally: Tally, out
         # The journal holds every outcome: the batch's exit status stands; a rerun writes the report again.
         report_error = f"the report {args.report} could not be written ({session.report.error}); run again for it"
         err.write(f"sync-batch: {report_error}\n")
-    code = session.code or (BatchExit.SOME_UNRESOLVED if failure else _exit_code(tally, runner))
+    code = session.code or (BatchExit.SOME_UNRESOLVED if failure else _exit_code(tally, runner, session.day))
     if failure and runner is None and code in (BatchExit.BAD_CONFIGURATION, BatchExit.INTERRUPTED):
         err.write(f"sync-batch: {failure}\n")
-    shown_journal = str(session.journal_path) if session.journal_path is not None else None
+    shown_journal = session.journal_shown
     if args.json:
         document: dict[str, Any] = {
             **tally.summary(),
@@ -360,18 +455,67 @@ def _print_ending(args: argparse.Namespace, session: _Session, tally: Tally, out
             "report_error": report_error,
             "unsettled": [{**result.to_report(), "advice": result.advice()} for result in tally.unsettled],
         }
+        if isinstance(runner, GroupRunner):
+            document["worker"] = runner.worker
+            document["group"] = _group_document(runner, session.day)
         json_summary(out, document)
     elif runner is not None or code is not BatchExit.BAD_CONFIGURATION:
-        footer = _footer(args, shown_journal, runner, failure, code)
+        footer = _footer(args, shown_journal, runner, failure, code, session.day)
         if report_error:
             footer.insert(-1, report_error)
-        header = f"sync-batch {args.input}" + (" (dry run: nothing sent)" if args.dry_run else "")
+        header = f"sync-batch {args.input or '(worker)'}" + (" (dry run: nothing sent)" if args.dry_run else "")
         print_summary(out, tally, header=header, footer=footer)
     return int(code)
 
 
-def _footer(
-    args: argparse.Namespace, journal_path: str | None, runner: BatchRunner | None, failure: str | None, code: BatchExit
+def _group_document(runner: GroupRunner, day: Mapping[str, int] | None) -> dict[str, Any]:
+    stats = runner.stats
+    return {
+        "day": dict(day) if day is not None else None,
+        "loaded": stats.loaded,
+        "already_loaded": stats.already,
+        "differing": stats.differing,
+        "claimed": stats.claimed,
+        "taken_over": stats.taken_over,
+        "settled_here": stats.settled,
+        "fenced": stats.fenced,
+        "released": stats.released,
+    }
+
+
+def _group_footer(runner: GroupRunner, day: Mapping[str, int] | None) -> list[str]:
+    stats = runner.stats
+    lines = [
+        f"worker {runner.worker}: loaded {stats.loaded} (already held {stats.already}, differing {stats.differing}); "
+        f"claimed {stats.claimed} ({stats.taken_over} taken over from workers whose lease ended), "
+        f"settled {stats.settled}"
+    ]
+    if stats.fenced:
+        lines.append(
+            f"{stats.fenced} order(s) were taken over by another worker while this one could not renew its lease "
+            "(it was paused or cut off): it recorded and sent nothing more for them"
+        )
+    if day is not None:
+        still = day.get("open", 0)
+        lines.append(
+            f"the day: {day.get('total', 0) - still}/{day.get('total', 0)} order(s) final"
+            + (f", {still} still open: run sync-batch again against this journal" if still else "")
+            + " (batch-report shows every order)"
+        )
+    if stats.stopped and stats.unfinished:
+        lines.append(
+            f"stopped: {len(stats.unfinished)} order(s) left to the group (those possibly sent: queried first)"
+        )
+    return lines
+
+
+def _footer(  # noqa: PLR0917 - one private caller, every argument a part of the ending
+    args: argparse.Namespace,
+    journal_path: str | None,
+    runner: BatchRunner | GroupRunner | None,
+    failure: str | None,
+    code: BatchExit,
+    day: Mapping[str, int] | None = None,
 ) -> list[str]:
     lines = [f"journal: {journal_path}" + (" (read only)" if args.dry_run else "")] if journal_path else []
     if runner is not None:
@@ -381,7 +525,9 @@ def _footer(
         )
         if runner.stats.fatal:
             lines.append(runner.stats.fatal)
-        if runner.stats.unfinished:
+        if isinstance(runner, GroupRunner):
+            lines += _group_footer(runner, day)
+        elif runner.stats.unfinished:
             lines.append(
                 f"interrupted: {len(runner.stats.unfinished)} order(s) not finished; run the same command again "
                 "(orders that may have been sent are queried first)"

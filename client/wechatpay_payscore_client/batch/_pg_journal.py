@@ -48,6 +48,7 @@ __all__ = ["PostgresJournal"]
 Change = tuple[OrderRecord, JournalEvent]
 _SENDABLE = frozenset({Phase.PENDING, Phase.RETRY})  # the phases from which a new attempt may be recorded
 _WORKER_MAX = 200
+_OPEN_PHASES = frozenset(str(phase) for phase in Phase if phase is not Phase.FINAL)
 
 
 class PostgresJournal:
@@ -130,6 +131,17 @@ class PostgresJournal:
             for row in rows
         ]
 
+    def day_counts(self) -> dict[str, int]:
+        """The day at a glance: orders per outcome (final) or phase (open), and `total`, `open`, `held` (under a
+        live lease), for every worker's progress display and to tell when the day is settled."""
+        with self._session.use("read") as connection:
+            rows = connection.execute(self._sql.day_counts).fetchall()
+        counts = {str(row[0]): int(row[1]) for row in rows}
+        counts["total"] = sum(int(row[1]) for row in rows)
+        counts["open"] = sum(int(row[1]) for row in rows if str(row[0]) in _OPEN_PHASES)
+        counts["held"] = sum(int(row[2]) for row in rows)
+        return counts
+
     # -- the group (GroupJournal) --------------------------------------------------------------------------------
 
     def load(
@@ -167,11 +179,11 @@ class PostgresJournal:
                     held[row[0]] = (dict(row[1]), Phase(row[2]))
             for key in inserted:
                 held[key] = (dict(first[key].request), Phase.PENDING)
-            already = [key for key in others if dict(first[key].request) == held[key][0]]
+            already = [key for key in others if same_request(first[key].request, held[key][0])]
             differing: list[LoadConflict] = []
             for record in [first[key] for key in others] + repeated:
                 request, phase = held[record.out_order_no]
-                if dict(record.request) == request:
+                if same_request(record.request, request):
                     continue
                 differing.append(
                     LoadConflict(
@@ -306,6 +318,14 @@ class PostgresJournal:
     def bucket(self, rate: float | None, *, name: str = "requests") -> GroupBucket:
         """The group's rate bucket `name` (one row of this journal), on a connection of its own."""
         return GroupBucket(self._session.sibling("bucket"), self._sql, name=name, rate=rate)
+
+
+def same_request(given: Mapping[str, str], held: Mapping[str, str]) -> bool:
+    """Two loads of one order agree: the same fields, where `paid_time` given in the same words (`now`, resolved by
+    each loader at its own moment) stands for the time the journal holds."""
+    if given.get("paid_time_given") is not None and given.get("paid_time_given") == held.get("paid_time_given"):
+        return {**given, "paid_time": ""} == {**held, "paid_time": ""}
+    return dict(given) == dict(held)
 
 
 def _verdict(chain: Sequence[Change], state: tuple[Phase, bool] | None) -> Held:

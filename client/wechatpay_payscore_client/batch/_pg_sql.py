@@ -252,6 +252,12 @@ _RELEASE: LiteralString = """
       FROM held WHERE o.out_order_no = held.out_order_no
     RETURNING o.out_order_no
 """
+# The day as a whole, for every worker's progress display and its "is anything left?" (one scan of `orders`).
+_DAY_COUNTS: LiteralString = """
+    SELECT coalesce(outcome, phase) AS state, count(*)::bigint,
+           count(*) FILTER (WHERE owner IS NOT NULL AND lease_until > now())::bigint AS held
+      FROM {schema}.orders GROUP BY 1
+"""
 _CLAIM_LOG: LiteralString = """
     SELECT out_order_no, claim, worker, taken_from, phase FROM {schema}.claims
      WHERE %(every)s OR out_order_no = %(out_order_no)s ORDER BY claimed_at, out_order_no, claim
@@ -357,6 +363,7 @@ class Statements:
         self.heartbeat = _bind(_HEARTBEAT, name)
         self.release = _bind(_RELEASE, name)
         self.claim_log = _bind(_CLAIM_LOG, name)
+        self.day_counts = _bind(_DAY_COUNTS, name)
         self.load = _bind(_LOAD, name)
         self.loaded_as = _bind(_LOADED_AS, name)
         self.log_load = _bind(_LOG_LOAD, name)

@@ -25,28 +25,31 @@ from __future__ import annotations
 import asyncio
 import datetime
 import functools
-import itertools
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
-from wechatpay_auth import WechatPayError
 
-from .._errors import (
-    APIConnectionError,
-    OrderAlreadyDoneError,
-    OutcomeUnknownError,
-    RateLimitedError,
-    RequestValidationError,
-    SignatureRejectedError,
-    WechatPayAPIError,
-)
-from ._input import RawRow
 from ._journal import EventKind, Journal, JournalEvent, OrderRecord, Phase, utc_now
-from ._outcome import OrderResult, Outcome, RowProblem
+from ._outcome import OrderResult, Outcome
 from ._pacing import Pacer
-from ._rows import BatchRow, RowChecker, has_surrogate, shown_text
+from ._reading import (
+    Checked,
+    Reading,
+    RowInput,
+    checked_chunks,
+    conflict_result,
+    default_checker,
+    duplicate_result,
+)
+from ._rows import BatchRow, RowChecker, shown_text
 from ._seen import SeenOrders
+from ._step import VERDICTS as _VERDICTS
+from ._step import Answer as _Answer
+from ._step import answer_of as _answer_of
+from ._step import event as _event
+from ._step import one_line as _one_line
+from ._step import rate_limited_in as _rate_limited_in
 from ._writer import Change, JournalWriter
 
 if TYPE_CHECKING:
@@ -56,7 +59,6 @@ if TYPE_CHECKING:
 
 __all__ = ["BatchRunner", "BatchStats", "Reconciler", "RowInput"]
 
-RowInput = RawRow | Mapping[str, Any]
 _CHUNK = 64  # rows read, checked and journaled together: one journal transaction for their first attempts
 _RESULTS_HIGH_WATER = 1024  # the producer waits while this many results are not yet taken by the consumer
 
@@ -170,7 +172,7 @@ class BatchRunner:
         self._durable: dict[str, asyncio.Future[None]] = {}  # the final write of each order a worker just settled
         self._emitting: set[asyncio.Future[None]] = set()
         self._failure: BaseException | None = None
-        self._reading = _Reading()
+        self._reading = Reading()
         self._unfinished_seen: set[str] = set()
 
     def _pacer(self) -> Pacer:
@@ -204,7 +206,7 @@ class BatchRunner:
         Orders left without an outcome by `stop()` / `abort()` are not yielded; `stats.unfinished` names them.
         Raises `JournalError` if the journal cannot be written (after stopping the workers).
         """
-        checker = self._checker or _default_checker(self._now)
+        checker = self._checker or default_checker(self._now)
         self.pacer = Pacer(self._rate)
         writer = JournalWriter(self._journal)
         writer.start()
@@ -295,7 +297,7 @@ class BatchRunner:
         work: asyncio.Queue[_Work | None],
         results: asyncio.Queue[OrderResult | None],
     ) -> None:
-        async for chunk in _chunks(rows, checker, seen, self._reading, self._chunk):
+        async for chunk in checked_chunks(rows, checker, seen, self._reading, self._chunk):
             if self._stopping:
                 return
             while results.qsize() > _RESULTS_HIGH_WATER:
@@ -306,7 +308,7 @@ class BatchRunner:
 
     async def _dispatch(
         self,
-        chunk: Sequence[_Checked],
+        chunk: Sequence[Checked],
         writer: JournalWriter,
         work: asyncio.Queue[_Work | None],
         results: asyncio.Queue[OrderResult | None],
@@ -319,7 +321,7 @@ class BatchRunner:
         for item in chunk:
             record = records.get(item.key) if item.key is not None else None
             if item.duplicate_of is not None:
-                emit.append(_duplicate(item))
+                emit.append(duplicate_result(item))
             elif isinstance(item.checked, list):
                 result, change = self._invalid(item, record)
                 emit.append(result)
@@ -342,7 +344,7 @@ class BatchRunner:
                 await self._withdraw(writer, queue[index:])
                 raise
 
-    def _invalid(self, item: _Checked, record: OrderRecord | None) -> tuple[OrderResult, Change | None]:
+    def _invalid(self, item: Checked, record: OrderRecord | None) -> tuple[OrderResult, Change | None]:
         problems = item.checked if isinstance(item.checked, list) else []
         first = problems[0] if problems else None
         result = OrderResult(
@@ -386,7 +388,7 @@ class BatchRunner:
         if record is not None and record.outcome is not Outcome.INVALID:
             differences = row.differences(record.request)
             if differences:
-                emit.append(_conflict(row, record, differences))
+                emit.append(conflict_result(row, record, differences))
                 return
             if record.phase is Phase.FINAL and record.outcome is not Outcome.UNRESOLVED:
                 emit.append(_result(record, row, from_journal=True))
@@ -702,78 +704,6 @@ class BatchRunner:
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
 
-# The sync's verdicts (`Verdict`, the contract's names) → the batch outcome.
-_VERDICTS: dict[str, tuple[Outcome, str | None]] = {
-    "applied": (Outcome.SYNCED_BY_EARLIER_ATTEMPT, None),
-    "already_there": (Outcome.ALREADY_DONE_OTHERWISE, "ORDER_DONE"),
-    "cancelled": (Outcome.REFUSED, "ORDER_CANCELED"),
-    "expired": (Outcome.REFUSED, "ORDER_EXPIRED"),
-    "not_found": (Outcome.REFUSED, "ORDER_NOT_EXIST"),
-}
-
-
-@attrs.frozen
-class _Checked:
-    line: int
-    key: str | None  # the row's out_order_no, when it has a usable one
-    checked: BatchRow | list[RowProblem]
-    raw_fields: Mapping[str, Any] | None
-    duplicate_of: int | None = None
-
-
-@attrs.frozen
-class _Answer:
-    kind: str  # synced | order_done | rate_limited | not_sent | lost | refused | invalid | signature_rejected
-    code: str | None = None
-    message: str | None = None
-    request_id: str | None = None
-    retry_after: float | None = None
-
-
-def _answer_of(exc: BaseException) -> _Answer:  # noqa: PLR0911 - one return per kind of answer, in order
-    """What a failed sync means for the batch (the client's exception family and predicates decide)."""
-    text = _one_line(exc)
-    request_id = getattr(exc, "request_id", None)
-    if isinstance(exc, RequestValidationError):
-        return _Answer("invalid", exc.field, text)
-    if isinstance(exc, OrderAlreadyDoneError):
-        return _Answer("order_done", exc.code, text, request_id)
-    if isinstance(exc, RateLimitedError) and not getattr(exc, "outcome_unknown", False):
-        return _Answer("rate_limited", exc.code, text, request_id, exc.retry_after)
-    if isinstance(exc, SignatureRejectedError) and exc.verified:
-        return _Answer("signature_rejected", exc.code, text, request_id)
-    if isinstance(exc, APIConnectionError):
-        return _Answer("not_sent", "UNREACHABLE", text)
-    if isinstance(exc, WechatPayAPIError) and exc.verified and not getattr(exc, "outcome_unknown", True):
-        return _Answer("refused", exc.code or str(exc.status_code), exc.message or text, request_id)
-    # OutcomeUnknownError, a 5xx, an unsigned or undeclared answer, anything unexpected: the request may have
-    # been applied, so only a query may tell.
-    if isinstance(exc, OutcomeUnknownError | WechatPayError):
-        return _Answer("lost", getattr(exc, "code", None), text, request_id)
-    return _Answer("lost", type(exc).__name__, text, request_id)
-
-
-def _rate_limited_in(exc: BaseException) -> RateLimitedError | None:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, RateLimitedError):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
-
-
-def _one_line(exc: BaseException, limit: int = 300) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _event(record: OrderRecord, kind: EventKind, detail: str, request_id: str | None = None) -> JournalEvent:
-    return JournalEvent(
-        out_order_no=record.out_order_no, kind=kind, attempt=record.attempts, detail=detail, request_id=request_id
-    )
-
 
 def _result(record: OrderRecord, row: BatchRow, *, from_journal: bool = False) -> OrderResult:
     return OrderResult(
@@ -790,116 +720,8 @@ def _result(record: OrderRecord, row: BatchRow, *, from_journal: bool = False) -
     )
 
 
-def _duplicate(item: _Checked) -> OrderResult:
-    problem = RowProblem(
-        item.line,
-        "out_order_no",
-        item.key,
-        "unique in one input",
-        f"the same order as line {item.duplicate_of}; reported, not sent twice",
-    )
-    return OrderResult(
-        out_order_no=item.key or "",
-        outcome=Outcome.INVALID,
-        line=item.line,
-        code="DUPLICATE",
-        message=problem.describe(),
-        problems=(problem,),
-        duplicate_of=item.duplicate_of,
-        finished_at=utc_now(),
-    )
-
-
-def _conflict(row: BatchRow, record: OrderRecord, problems: Sequence[RowProblem]) -> OrderResult:
-    return OrderResult(
-        out_order_no=row.out_order_no,
-        outcome=Outcome.INVALID,
-        line=row.line,
-        code="CONFLICT",
-        message="; ".join(problem.describe() for problem in problems)
-        + f" (the journal holds {record.outcome or record.phase} for this order)",
-        problems=tuple(problems),
-        attempts=record.attempts,
-        paid_time=row.paid_time,
-        conflict=True,
-        finished_at=utc_now(),
-    )
-
-
-def _default_checker(now: Callable[[], datetime.datetime] | None) -> RowChecker:
-    from .._contract import load_contract  # noqa: PLC0415
-    from .._validation import RequestValidator  # noqa: PLC0415
-
-    return RowChecker(RequestValidator(load_contract()), now=now() if now else None)
-
-
-def _key_of(fields: Mapping[str, Any] | None) -> str | None:
-    value = fields.get("out_order_no") if fields else None
-    if has_surrogate(value):
-        return None  # no usable key: neither journaled nor compared (SQLite cannot store it)
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _check_chunk(raws: Sequence[RawRow], checker: RowChecker, seen: SeenOrders) -> list[_Checked]:
-    checked = [checker.check(raw) for raw in raws]
-    keys = [
-        row.out_order_no if isinstance(row, BatchRow) else _key_of(raw.fields)
-        for raw, row in zip(raws, checked, strict=True)
-    ]
-    firsts = iter(seen.first_lines([(key, raw.line) for key, raw in zip(keys, raws, strict=True) if key is not None]))
-    items = []
-    for raw, row, key in zip(raws, checked, keys, strict=True):
-        first = next(firsts) if key is not None else None
-        items.append(_Checked(raw.line, key, row, raw.fields, duplicate_of=first))
-    return items
-
-
 def _drain(queue: asyncio.Queue[_Work | None]) -> list[_Work | None]:
     items = []
     while not queue.empty():
         items.append(queue.get_nowait())
     return items
-
-
-def _as_raw(item: RowInput, line: int) -> RawRow:
-    if isinstance(item, RawRow):
-        return item
-    return RawRow(line, dict(item))
-
-
-@attrs.define
-class _Reading:
-    """The chunk being read off the event loop, if any."""
-
-    future: asyncio.Future[list[_Checked]] | None = None
-
-
-async def _chunks(
-    rows: Iterable[RowInput] | AsyncIterable[RowInput],
-    checker: RowChecker,
-    seen: SeenOrders,
-    reading: _Reading,
-    size: int,
-) -> AsyncIterator[list[_Checked]]:
-    """Rows checked in chunks: a plain iterable is read and checked off the event loop (a file, standard input);
-    an async iterable (a service's queue) row by row, as its rows come."""
-    counter = itertools.count(1)
-    if isinstance(rows, AsyncIterable):
-        async for item in rows:
-            yield _check_chunk([_as_raw(item, next(counter))], checker, seen)
-        return
-    iterator: Iterator[RowInput] = iter(rows)
-
-    def take() -> list[_Checked]:
-        raws = [_as_raw(item, next(counter)) for item in itertools.islice(iterator, size)]
-        return _check_chunk(raws, checker, seen)
-
-    loop = asyncio.get_running_loop()
-    while True:
-        reading.future = loop.run_in_executor(None, take)
-        # Shielded: a stop cancels this wait (standard input may block for ever), never the thread mid-chunk.
-        chunk = await asyncio.shield(reading.future)
-        reading.future = None
-        if not chunk:
-            return
-        yield chunk

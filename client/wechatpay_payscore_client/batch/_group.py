@@ -1,0 +1,643 @@
+"""The day on several workers: one `GroupRunner` per process, all sharing one `GroupJournal` (PostgreSQL).
+
+    journal = PostgresJournal(dsn, schema="payscore_batch")
+    runner = GroupRunner(client, journal, worker="host-a:4242", lease=120, concurrency=8, rate=50)
+    async for result in runner.run(rows):    # rows: the day's input, or None for a worker that only claims
+        ...
+
+Each worker, whatever the others do:
+
+1. **loads** the day's input, all or nothing and idempotently (`GroupJournal.load`): rows that break the contract,
+   repeat an order of the input or differ from what the journal holds for that order are reported, never sent;
+2. **claims** open orders in batches (as many as it has free places), each under a lease, and **renews** its leases
+   every third of their term while it works (`heartbeat`);
+3. settles each claimed order with the journal's decision table (`_step`), writing every step through
+   `write_held`: a step applies only while this worker still holds the order, and the intent of a send only while
+   the lease is live, from PENDING or RETRY. A step that does not apply means another worker took the order over
+   (this one was stopped, or lost its database): it **fences itself**, dropping that order without recording or
+   sending anything more;
+4. never lets a request leave unless its lease, as this process's own monotonic clock measures it, outlives the
+   request's whole time bound (`attempt_seconds`): a worker paused past its lease (a stopped process, a long GC, a
+   suspended VM) finds its leases over when it wakes and sends nothing;
+5. takes every request's turn from the group's one rate bucket (`GroupBucket`), and pauses the group on a 429;
+6. ends when no order of the day is open: it waits for orders other workers hold, and takes them over if their
+   leases expire. An order taken over in phase SENDING or IN_DOUBT is queried before anything is sent again.
+
+The one window no lease can close: a worker stalled between its last check (4) and its request leaving, for longer
+than the whole lease. The taker has queried by then; the late request meets an order already settled (WeChat Pay
+answers `ORDER_DONE`) or is the only one to apply, and the taker's next query records it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+
+from ._journal import EventKind, JournalError, OrderRecord, Phase
+from ._outcome import OrderResult, Outcome
+from ._pg_group import DEFAULT_LEASE_SECONDS, BucketState, Claimed, GroupJournal, Held, Lease, LoadResult, Take
+from ._reading import Checked, Reading, RowInput, checked_chunks, default_checker, duplicate_result
+from ._rows import BatchRow, RowChecker
+from ._seen import SeenOrders
+from ._step import Answer, Next, Step, after_send, after_verdict, answer_of, event, final, one_line, rate_limited_in
+
+if TYPE_CHECKING:
+    import datetime
+
+    from wechatpay_payscore.models import SyncServiceOrderRequest
+
+    from .._factory import WechatPayClient
+
+__all__ = ["GroupRunner", "GroupStats", "default_worker_name"]
+
+_LEASE_MARGIN_S = 1.0  # besides the request's own bound: scheduling, the journal's write, clock granularity
+_POLL_S = 0.5  # how often an idle worker looks for orders to claim (others' leases that expired, or none left)
+
+
+class Bucket(Protocol):
+    """The group's rate bucket as the runner uses it (`GroupBucket`)."""
+
+    def take(self) -> Take: ...
+    def rate_limited(self, retry_after: float | None) -> float: ...
+    def succeeded(self) -> None: ...
+    def state(self) -> BucketState: ...
+    def close(self) -> None: ...
+
+
+class GroupProgress(Protocol):
+    """What a worker can read of the whole day for its progress display (`PostgresJournal.day_counts`)."""
+
+    def day_counts(self) -> Mapping[str, int]: ...
+
+
+Reconciler = Callable[["WechatPayClient", str, "SyncServiceOrderRequest"], Awaitable[Any]]
+
+
+def default_worker_name() -> str:
+    """`host:pid`: unique among the group's live processes, and tells an operator where to look."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@attrs.define
+class GroupStats:
+    """What this worker did, for its progress line and summary (the day's totals come from the journal)."""
+
+    rows: int = 0
+    loaded: int = 0
+    already: int = 0
+    differing: int = 0
+    claimed: int = 0
+    taken_over: int = 0
+    settled: int = 0
+    sends: int = 0
+    queries: int = 0
+    rate_limited: int = 0
+    fenced: int = 0  # orders this worker lost to a take-over: it recorded and sent nothing more for them
+    released: int = 0
+    unfinished: list[str] = attrs.field(factory=list)
+    stopped: bool = False
+    aborted: bool = False
+    input_exhausted: bool = True
+    fatal: str | None = None
+
+
+class _Fenced(Exception):
+    """This worker no longer holds the order (`Held` says why): it records and sends nothing more for it."""
+
+    def __init__(self, held: Held) -> None:
+        super().__init__(str(held))
+        self.held = held
+
+
+@attrs.define
+class _Hold:
+    """One claimed order as this worker holds it: the lease, and when it ends by this process's monotonic clock."""
+
+    lease: Lease
+    deadline: float
+    since: float  # monotonic time the claim returned: a heartbeat started earlier cannot tell about it
+    phase: Phase  # as this worker last recorded it (SENDING: a request may be in flight)
+    lost: bool = False
+
+
+@attrs.define
+class _Budget:
+    sends: int
+    queries: int
+    waits: int
+    last_error: str | None = None
+
+
+class GroupRunner:
+    """One worker of a group settling one day through a shared journal (see the module's docstring).
+
+    `client` is built without a retry policy (the runner decides every re-send, after a query). `attempt_seconds`
+    bounds one request of the client, connect to last byte (its timeout); the lease must be well above it.
+    """
+
+    def __init__(
+        self,
+        client: WechatPayClient,
+        journal: GroupJournal,
+        *,
+        worker: str | None = None,
+        lease: float = DEFAULT_LEASE_SECONDS,
+        attempt_seconds: float = 10.0,
+        concurrency: int = 8,
+        rate: float | None = 50.0,
+        bucket: Bucket | None = None,
+        max_sends: int = 3,
+        max_queries: int = 4,
+        max_waits: int = 20,
+        checker: RowChecker | None = None,
+        reconcile: Reconciler | None = None,
+        source: str | None = None,
+        now: Callable[[], datetime.datetime] | None = None,
+        poll: float = _POLL_S,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        if not lease >= 2 * attempt_seconds + _LEASE_MARGIN_S:
+            raise ValueError(
+                f"the lease ({lease:g} s) must be at least twice a request's time bound ({attempt_seconds:g} s) "
+                f"plus {_LEASE_MARGIN_S:g} s: a request must end well before anyone may take its order over"
+            )
+        self._client = client
+        self._journal = journal
+        self.worker = worker or default_worker_name()
+        self._lease = float(lease)
+        self._attempt_seconds = float(attempt_seconds)
+        self._concurrency = concurrency
+        self._rate = rate
+        self._bucket_given = bucket
+        self._bucket: Bucket | None = bucket
+        self._max_sends, self._max_queries, self._max_waits = max_sends, max_queries, max_waits
+        self._checker = checker
+        self._reconcile: Reconciler = reconcile or _default_reconcile
+        self._source = source
+        self._now = now
+        self._poll = poll
+        self.stats = GroupStats()
+        self.load_result: LoadResult | None = None
+        self._holds: dict[str, _Hold] = {}
+        self._stopping = False
+        self._stop_event: asyncio.Event | None = None
+        self._tasks: set[asyncio.Task[OrderResult | None]] = set()
+
+    # -- control -------------------------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Claim nothing more; let the requests in flight end; give back what was claimed and not started."""
+        self._stopping = True
+        self.stats.stopped = True
+        if self._stop_event is not None:
+            self._stop_event.set()
+
+    def abort(self) -> None:
+        """Stop at once: cancel the requests in flight (their orders stay held until the lease ends, then are
+        queried by whoever takes them)."""
+        self.stop()
+        self.stats.aborted = True
+        for task in self._tasks:
+            task.cancel()
+
+    def bucket_state(self) -> BucketState | None:
+        """The group's rate bucket as it stands (for the progress display), or None before the run."""
+        return self._bucket.state() if self._bucket is not None else None
+
+    # -- the run -------------------------------------------------------------------------------------------------
+
+    async def run(
+        self, rows: Iterable[RowInput] | AsyncIterable[RowInput] | None, *, settle: bool = True
+    ) -> AsyncIterator[OrderResult]:
+        """Load `rows` (None: load nothing, only claim), then settle the day with the group (`settle=False`: only
+        load, for one loader and many workers).
+
+        Yields the rows reported rather than sent (invalid, duplicate, conflicting) and every order this worker
+        settled. Raises `JournalError` if the journal cannot be used (after stopping the work in flight).
+        """
+        self._stop_event = asyncio.Event()
+        if self._stopping:
+            self._stop_event.set()
+        if rows is not None:
+            for result in await self._load(rows):
+                yield result
+        if self._stopping or not settle:
+            return
+        if self._bucket is None:
+            self._bucket = await asyncio.to_thread(_open_bucket, self._journal, self._rate)
+        heart = asyncio.create_task(self._heartbeat(), name="batch-heartbeat")
+        failure: BaseException | None = None
+        try:
+            async for result in self._claim_and_settle():
+                yield result
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            heart.cancel()
+            with contextlib.suppress(asyncio.CancelledError, JournalError):
+                await heart
+            if self._tasks:  # an error or the consumer left early: stop the rest now
+                self.abort()
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._release_unstarted(failure)
+            if self._bucket_given is None and self._bucket is not None:
+                self._bucket.close()
+
+    async def _claim_and_settle(self) -> AsyncIterator[OrderResult]:
+        assert self._stop_event is not None  # noqa: S101 - set by run()
+        fatal: BaseException | None = None
+        while True:
+            claimed: list[Claimed] = []
+            free = self._concurrency - len(self._tasks)
+            if not self._stopping and free > 0:
+                claimed = await asyncio.to_thread(self._journal.claim, free, self.worker, self._lease)
+                self._start(claimed)
+            if not self._tasks:
+                if self._stopping:
+                    return
+                if not claimed:
+                    if await asyncio.to_thread(self._open_orders) == 0:
+                        return  # the day is settled
+                    await self._pause(self._poll)  # others hold the rest: wait for them, or for their leases
+                continue
+            waiter = asyncio.ensure_future(self._stop_event.wait())
+            done, _ = await asyncio.wait(
+                {*self._tasks, waiter},
+                timeout=None if free <= len(claimed) or self._stopping else self._poll,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            waiter.cancel()
+            for task in [task for task in self._tasks if task in done]:
+                self._tasks.discard(task)
+                if task.cancelled():
+                    continue
+                exc = task.exception()
+                if exc is not None:
+                    fatal = fatal or exc
+                    self.abort()
+                    continue
+                result = task.result()
+                if result is not None:
+                    yield result
+            if fatal is not None and not self._tasks:
+                raise fatal
+
+    def _start(self, claimed: Sequence[Claimed]) -> None:
+        now = time.monotonic()
+        for item in claimed:
+            self.stats.claimed += 1
+            self.stats.taken_over += item.taken_from is not None
+            hold = _Hold(lease=item.lease, deadline=now + self._lease, since=now, phase=item.record.phase)
+            self._holds[item.record.out_order_no] = hold
+            task = asyncio.create_task(self._settle(item, hold), name=f"batch-order-{item.record.out_order_no}")
+            self._tasks.add(task)
+
+    def _open_orders(self) -> int:
+        counts = _day_counts(self._journal)
+        return counts.get("open", 0) if counts is not None else 0
+
+    async def _pause(self, seconds: float) -> None:
+        assert self._stop_event is not None  # noqa: S101
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop_event.wait(), timeout=seconds)
+
+    # -- loading -------------------------------------------------------------------------------------------------
+
+    async def _load(self, rows: Iterable[RowInput] | AsyncIterable[RowInput]) -> list[OrderResult]:
+        """Read and check every row, then load the valid ones in one transaction; the rows reported, not sent."""
+        checker = self._checker or default_checker(self._now)
+        seen = SeenOrders()
+        reported: list[OrderResult] = []
+        valid: dict[str, BatchRow] = {}
+        try:
+            async for chunk in checked_chunks(rows, checker, seen, Reading(), 256):
+                self.stats.rows += len(chunk)
+                for item in chunk:
+                    if item.duplicate_of is not None:
+                        reported.append(duplicate_result(item))
+                    elif isinstance(item.checked, BatchRow):
+                        valid[item.checked.out_order_no] = item.checked
+                    else:
+                        reported.append(_invalid(item))
+                if self._stopping:
+                    self.stats.input_exhausted = False
+                    return reported  # nothing loaded: a stop while reading leaves the journal as it was
+        finally:
+            seen.close()
+        records = [
+            OrderRecord(out_order_no=key, request=row.request_fields(), phase=Phase.PENDING, line=row.line)
+            for key, row in valid.items()
+        ]
+        result = await asyncio.to_thread(self._journal.load, records, loaded_by=self.worker, source=self._source)
+        self.load_result = result
+        self.stats.loaded, self.stats.already = len(result.loaded), len(result.already)
+        self.stats.differing = len(result.differing)
+        for conflict in result.differing:
+            row = valid.get(conflict.out_order_no)
+            if row is None:  # pragma: no cover - every differing order came from this input
+                continue
+            problems = row.differences(conflict.held)
+            reported.append(
+                OrderResult(
+                    out_order_no=row.out_order_no,
+                    outcome=Outcome.INVALID,
+                    line=row.line,
+                    code="CONFLICT",
+                    message="; ".join(problem.describe() for problem in problems)
+                    + f" (the journal holds this order, {conflict.phase}, with another request)",
+                    problems=tuple(problems),
+                    paid_time=row.paid_time,
+                    conflict=True,
+                )
+            )
+        return reported
+
+    # -- one order -----------------------------------------------------------------------------------------------
+
+    async def _settle(self, claimed: Claimed, hold: _Hold) -> OrderResult | None:
+        record = claimed.record
+        budget = _Budget(sends=self._max_sends, queries=self._max_queries, waits=self._max_waits)
+        try:
+            if record.phase is Phase.SENDING:
+                # Its last attempt was recorded as leaving and nobody recorded the answer: in doubt, queried first.
+                whose = f"the worker {claimed.taken_from}" if claimed.taken_from else "an earlier run"
+                record = record.evolve(phase=Phase.IN_DOUBT, lost_attempts=record.lost_attempts + 1)
+                said = f"no answer recorded by {whose}: in doubt, queried before anything is sent"
+                await self._write(hold, [(record, event(record, EventKind.ANSWER, said))])
+            while record.phase is not Phase.FINAL:
+                if self._stopping or hold.lost:
+                    self._unfinished(record.out_order_no)  # left as the journal holds it, for the next holder
+                    return None
+                if record.phase is Phase.IN_DOUBT:
+                    record = await self._query(hold, record, budget)
+                elif budget.sends <= 0:
+                    done = final(
+                        record,
+                        Outcome.UNRESOLVED,
+                        code="NOT_APPLIED",
+                        message=f"not applied after {self._max_sends} sends by one worker; run the batch again",
+                    )
+                    record = await self._write(hold, [(done, event(done, EventKind.OUTCOME, "unresolved"))])
+                else:
+                    record = await self._send(hold, record, budget)
+        except _Fenced:
+            # Taken over (or released) while this worker could not renew its lease: it records nothing more.
+            self.stats.fenced += 1
+            hold.lost = True
+            self._unfinished(record.out_order_no)
+            return None
+        self.stats.settled += 1
+        return _result(record)
+
+    async def _send(self, hold: _Hold, record: OrderRecord, budget: _Budget) -> OrderRecord:
+        """One new attempt: its turn, its intent recorded (the send fence), the request, its answer recorded."""
+        if not await self._turn():
+            return record  # stopping: nothing recorded, the order is given back as it is
+        budget.sends -= 1
+        sending = record.evolve(phase=Phase.SENDING, attempts=record.attempts + 1)
+        said = "first attempt" if record.attempts == 0 else "sent again: proven not applied"
+        await self._write(hold, [(sending, event(sending, EventKind.SEND, said))], renews=True)
+        if not self._may_send(hold):
+            # The intent is recorded but the lease may end before the request would: it does not leave. The order
+            # stays SENDING, so whoever holds it next queries first (nothing was sent: the query says so).
+            hold.lost = True
+            return sending
+        self.stats.sends += 1
+        try:
+            response = await _sync(self._client, sending.out_order_no, _body(sending))
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            raise  # the journal says SENDING: whoever takes the order queries it first
+        except BaseException as exc:  # noqa: BLE001 - every failure is classified; nothing is lost
+            answer = answer_of(exc)
+        else:
+            answer = Answer("synced", request_id=response.headers.get("Request-ID"))
+        step = after_send(sending, answer)
+        bucket = self._the_bucket()
+        if step.next is Next.WAIT_THEN_SEND:
+            self.stats.rate_limited += answer.kind == "rate_limited"
+            budget.sends += 1  # proven not applied: no attempt spent
+            budget.waits -= 1
+            await asyncio.to_thread(bucket.rate_limited, answer.retry_after)
+            if budget.waits < 0:
+                done = final(
+                    sending,
+                    Outcome.UNRESOLVED,
+                    code=answer.code,
+                    message=f"{answer.message}; still so after {self._max_waits} waits: run the batch again",
+                    request_ids=step.record.request_ids,
+                )
+                return await self._write(hold, [(step.record, step.event), (done, _outcome_event(done))])
+        else:
+            await asyncio.to_thread(bucket.succeeded)
+        if step.next is Next.STOP_RUN:
+            self.stats.fatal = f"WeChat Pay rejected the signature ({answer.message}): fix the keys; stopping"
+            self.stop()
+        return await self._write_step(hold, step)
+
+    async def _query(self, hold: _Hold, record: OrderRecord, budget: _Budget) -> OrderRecord:
+        """Reconcile an order in doubt with one query, journaled before it leaves."""
+        if budget.queries <= 0:
+            done = final(
+                record,
+                Outcome.UNRESOLVED,
+                code="QUERY_FAILED",
+                message=f"{self._max_queries} queries could not establish the outcome"
+                + (f" (last: {budget.last_error})" if budget.last_error else "")
+                + "; run the batch again: it queries before sending",
+            )
+            return await self._write(hold, [(done, _outcome_event(done))])
+        budget.queries -= 1
+        if not await self._turn():
+            return record
+        await self._write(hold, [(record, event(record, EventKind.QUERY, "reconciling query"))])
+        if not self._may_send(hold):
+            hold.lost = True
+            return record
+        self.stats.queries += 1
+        bucket = self._the_bucket()
+        try:
+            reconciliation = await self._reconcile(self._client, record.out_order_no, _body(record))
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a failed query leaves the order in doubt, never guessed
+            limited = rate_limited_in(exc)
+            if limited is not None:
+                self.stats.rate_limited += 1
+                await asyncio.to_thread(bucket.rate_limited, limited.retry_after)
+                budget.queries += 1  # a 429 is no failed attempt to establish the outcome
+                budget.waits -= 1
+                if budget.waits < 0:
+                    budget.queries = 0
+            budget.last_error = one_line(exc)
+            return await self._write(
+                hold, [(record, event(record, EventKind.VERDICT, f"query failed: {budget.last_error}"))]
+            )
+        await asyncio.to_thread(bucket.succeeded)
+        step = after_verdict(record, str(reconciliation.verdict), reconciliation.explanation, reconciliation.request_id)
+        return await self._write_step(hold, step)
+
+    # -- the journal, the lease, the bucket ----------------------------------------------------------------------
+
+    async def _write_step(self, hold: _Hold, step: Step) -> OrderRecord:
+        changes = [(step.record, step.event)]
+        if step.outcome_event is not None:
+            changes.append((step.record, step.outcome_event))
+        return await self._write(hold, changes)
+
+    async def _write(
+        self, hold: _Hold, changes: Sequence[tuple[OrderRecord, Any]], *, renews: bool = False
+    ) -> OrderRecord:
+        """Write one order's changes only while this worker holds it (`write_held`); `_Fenced` if it does not."""
+        started = time.monotonic()
+        verdicts = await asyncio.to_thread(self._journal.write_held, [hold.lease], changes)
+        held = verdicts.get(hold.lease.out_order_no, Held.NOT_HELD)
+        if held is not Held.APPLIED:
+            raise _Fenced(held)
+        if renews:  # recording a send renewed the lease for a whole term, by the database's clock
+            hold.deadline = started + self._lease
+        record: OrderRecord = changes[-1][0]
+        hold.phase = record.phase
+        if record.phase is Phase.FINAL:
+            self._holds.pop(record.out_order_no, None)  # a final record released the order
+        return record
+
+    def _may_send(self, hold: _Hold) -> bool:
+        """A request may leave only if the lease outlives it (this process's clock, which a pause cannot fool)."""
+        return not hold.lost and time.monotonic() + self._attempt_seconds + _LEASE_MARGIN_S < hold.deadline
+
+    async def _turn(self) -> bool:
+        """This request's turn from the group's bucket; False if the worker stops first."""
+        bucket = self._the_bucket()
+        while not self._stopping:
+            take = await asyncio.to_thread(bucket.take)
+            if take.granted:
+                return True
+            await self._pause(min(max(take.wait, 0.001), 1.0))
+        return False
+
+    def _the_bucket(self) -> Bucket:
+        if self._bucket is None:  # pragma: no cover - run() opens it before any order starts
+            raise RuntimeError("the runner is not running")
+        return self._bucket
+
+    async def _heartbeat(self) -> None:
+        """Renew this worker's leases every third of their term; a lease missing from the answer is lost."""
+        while True:
+            await asyncio.sleep(self._lease / 3)
+            started = time.monotonic()
+            try:
+                renewed = await asyncio.to_thread(self._journal.heartbeat, self.worker)
+            except JournalError:
+                continue  # the journal is unreachable: the leases lapse by the local clock, and sending stops
+            live = {lease.out_order_no: lease for lease in renewed}
+            for key, hold in list(self._holds.items()):
+                lease = live.get(key)
+                if lease is not None and lease.claim == hold.lease.claim:
+                    hold.deadline = max(hold.deadline, started + self._lease)
+                elif hold.since < started:
+                    hold.lost = True  # taken over, released or expired while this worker could not renew it
+
+    def _unfinished(self, out_order_no: str) -> None:
+        if out_order_no not in self.stats.unfinished:
+            self.stats.unfinished.append(out_order_no)
+
+    async def _release_unstarted(self, failure: BaseException | None) -> None:
+        """Give back at once every order still held whose request cannot be in flight (not SENDING), so the group
+        need not wait for the lease; a SENDING one is left to its lease, then queried by whoever takes it."""
+        safe = [hold.lease for hold in self._holds.values() if not hold.lost and hold.phase is not Phase.SENDING]
+        self._holds.clear()
+        if not safe:
+            return
+        try:
+            released = await asyncio.to_thread(self._journal.release, safe)
+        except JournalError:
+            if failure is None:
+                raise
+            return  # the run already fails with its own error: the leases simply run out
+        self.stats.released += len(released)
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------------
+
+
+def _open_bucket(journal: GroupJournal, rate: float | None) -> Bucket:
+    opener = getattr(journal, "bucket", None)
+    if opener is None:
+        raise JournalError(f"{journal!r} keeps no group rate bucket")
+    bucket: Bucket = opener(rate)
+    return bucket
+
+
+def _day_counts(journal: Any) -> Mapping[str, int] | None:
+    counter = getattr(journal, "day_counts", None)
+    return counter() if counter is not None else None
+
+
+async def _default_reconcile(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:
+    from .._reconcile import reconcile_sync_async  # noqa: PLC0415 - the query machinery loads on first doubt
+
+    return await reconcile_sync_async(client, out_order_no, body)
+
+
+async def _sync(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:
+    from wechatpay_payscore.api.payscore import sync_service_order  # noqa: PLC0415
+
+    return await sync_service_order.asyncio_detailed(out_order_no, client=client, body=body)
+
+
+def _body(record: OrderRecord) -> SyncServiceOrderRequest:
+    """The sync request as the journal recorded it: every attempt and query of an order carries the same words."""
+    from wechatpay_payscore.models import SyncServiceOrderRequest  # noqa: PLC0415
+
+    request = record.request
+    return SyncServiceOrderRequest.from_dict(
+        {
+            "service_id": request["service_id"],
+            "sub_mchid": request["sub_mchid"],
+            "channel_id": request["channel_id"],
+            "type": "Order_Paid",
+            "detail": {"paid_time": request["paid_time"]},
+        }
+    )
+
+
+def _outcome_event(record: OrderRecord) -> Any:
+    text = f"{record.outcome}" + (f" {record.code}" if record.code else "")
+    text += f": {record.message}" if record.message else ""
+    return event(record, EventKind.OUTCOME, text)
+
+
+def _invalid(item: Checked) -> OrderResult:
+    problems = item.checked if isinstance(item.checked, list) else []
+    first = problems[0] if problems else None
+    return OrderResult(
+        out_order_no=item.key or "",
+        outcome=Outcome.INVALID,
+        line=item.line,
+        code=first.field if first else None,
+        message="; ".join(problem.describe() for problem in problems) or None,
+        problems=tuple(problems),
+    )
+
+
+def _result(record: OrderRecord) -> OrderResult:
+    return OrderResult(
+        out_order_no=record.out_order_no,
+        outcome=record.outcome or Outcome.UNRESOLVED,
+        line=record.line,
+        code=record.code,
+        message=record.message,
+        request_ids=record.request_ids,
+        attempts=record.attempts,
+        paid_time=record.request.get("paid_time"),
+        finished_at=record.finished_at,
+    )

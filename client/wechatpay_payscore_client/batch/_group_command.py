@@ -1,0 +1,187 @@
+"""`sync-batch` on a PostgreSQL journal: this process is one worker of the group that settles the day.
+
+The command is the same on every host (`sync-batch INPUT --journal-dsn-env NAME`), or one loader
+(`--load-only`) and many workers without INPUT. What differs from the single-process run:
+
+- the exit status is the **day's** (every order of the journal), not only this worker's: a worker ends when no order
+  is open, so its status is the group's;
+- `--report FILE` is the day's report, read from the journal at the end: every order once, then the rows of this
+  worker's input that were reported rather than sent (invalid, duplicate, conflicting);
+- the progress line shows the day's counts and the group's rate beside this worker's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING, Any
+
+from ._group import GroupRunner
+from ._journal import JournalError, OrderRecord, Phase
+from ._outcome import OrderResult, Outcome
+from ._progress import Tally, make_progress
+
+if TYPE_CHECKING:
+    from .._factory import WechatPayClient
+    from ._input import RawRow
+    from ._postgres import PostgresJournal
+    from ._report import ReportWriter
+
+__all__ = ["day_exit_state", "day_results", "group_progress_text", "run_group"]
+
+_GROUP_REFRESH_S = 2.0  # how often the progress line re-reads the day's counts (one cheap query)
+
+
+async def run_group(
+    *,
+    args: argparse.Namespace,
+    client: WechatPayClient,
+    journal: PostgresJournal,
+    tally: Tally,
+    err: IO[str],
+    rows: Iterable[RawRow] | None,
+    report: ReportWriter | None,
+    on_runner: Any,
+) -> GroupRunner:
+    """Run this worker until the day is settled (or it is stopped); the day's report is written at the end."""
+    runner = GroupRunner(
+        client,
+        journal,
+        worker=args.worker,
+        lease=args.lease,
+        attempt_seconds=args.attempt_seconds,
+        concurrency=args.concurrency,
+        rate=args.rate,
+        source=None if args.input in (None, "-") else str(args.input),
+    )
+    on_runner(runner)
+    progress = make_progress(err, None)
+    reported: list[OrderResult] = []
+    group_text = [""]
+    refresher = asyncio.create_task(_refresh(journal, runner, group_text, progress, tally))
+    try:
+        with _interrupts(runner, err):
+            async with client:
+                async for result in runner.run(rows, settle=not args.load_only):
+                    tally.add(result)
+                    if result.outcome is Outcome.INVALID:
+                        reported.append(result)
+                    progress.update(tally)
+    finally:
+        refresher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await refresher
+        progress.close(tally)
+    if report is not None:
+        for result in await asyncio.to_thread(day_results, journal):
+            report.write(result)
+        for result in reported:
+            report.write(result)
+    return runner
+
+
+async def _refresh(journal: PostgresJournal, runner: GroupRunner, text: list[str], progress: Any, tally: Tally) -> None:
+    """Keep the day's counts and the group's rate on the progress line (read off the event loop)."""
+    while True:
+        await asyncio.sleep(_GROUP_REFRESH_S)
+        with contextlib.suppress(JournalError):
+            counts = await asyncio.to_thread(journal.day_counts)
+            state = await asyncio.to_thread(runner.bucket_state)
+            text[0] = group_progress_text(counts, state, runner.worker)
+            if hasattr(progress, "group"):
+                progress.group = text[0]
+            progress.update(tally)
+
+
+def group_progress_text(counts: Mapping[str, int], state: Any, worker: str) -> str:
+    """ "day: 640/1000 final (synced 600 ...), 12 held; group rate 40.0/s of 50/s (paused 2.0 s)"."""
+    total, still = counts.get("total", 0), counts.get("open", 0)
+    finals = [
+        f"{name} {counts[str(name)]}" for name in Outcome if counts.get(str(name)) and name is not Outcome.NOT_SENT
+    ]
+    text = f"day: {total - still}/{total} final" + (f" ({', '.join(finals)})" if finals else "")
+    text += f", {counts.get('held', 0)} held by workers"
+    if state is not None:
+        if state.rate is not None:
+            text += f"; group rate {state.rate:.1f}/s of {state.ceiling:g}/s"
+        if state.paused_for > 0:
+            text += f" (paused {state.paused_for:.1f} s after a 429)"
+    return text + f"; this worker {worker}"
+
+
+def day_results(journal: PostgresJournal) -> list[OrderResult]:
+    """Every order of the day once, as the journal holds it (an open order as `unresolved`, saying where it is)."""
+    return [_day_result(record) for record in journal.records()]
+
+
+def _day_result(record: OrderRecord) -> OrderResult:
+    if record.phase is Phase.FINAL and record.outcome is not None:
+        return OrderResult(
+            out_order_no=record.out_order_no,
+            outcome=record.outcome,
+            line=record.line,
+            code=record.code,
+            message=record.message,
+            request_ids=record.request_ids,
+            attempts=record.attempts,
+            paid_time=record.request.get("paid_time"),
+            finished_at=record.finished_at,
+        )
+    return OrderResult(
+        out_order_no=record.out_order_no,
+        outcome=Outcome.UNRESOLVED,
+        line=record.line,
+        code=f"OPEN_{str(record.phase).upper()}",
+        message=f"not settled yet ({record.phase}): run sync-batch again against this journal to finish the day",
+        request_ids=record.request_ids,
+        attempts=record.attempts,
+        paid_time=record.request.get("paid_time"),
+    )
+
+
+def day_exit_state(counts: Mapping[str, int], tally: Tally) -> str:
+    """What the day says for the exit status: "open", "unresolved", "refused_or_invalid" or "settled"."""
+    if counts.get("open", 0):
+        return "open"
+    if counts.get(str(Outcome.UNRESOLVED), 0):
+        return "unresolved"
+    if counts.get(str(Outcome.REFUSED), 0) or counts.get(str(Outcome.INVALID), 0):
+        return "refused_or_invalid"
+    if tally.counts[str(Outcome.INVALID)] or tally.counts[str(Outcome.REFUSED)]:
+        return "refused_or_invalid"  # this worker's input had rows reported rather than loaded
+    return "settled"
+
+
+@contextlib.contextmanager
+def _interrupts(runner: GroupRunner, err: IO[str]) -> Iterator[None]:
+    """First Ctrl-C (or SIGTERM): claim nothing more, finish what is in flight; the second: at once."""
+    import signal  # noqa: PLC0415
+
+    loop = asyncio.get_running_loop()
+    presses = 0
+
+    def pressed() -> None:
+        nonlocal presses
+        presses += 1
+        if presses == 1:
+            err.write("\nsync-batch: stopping: claiming nothing more; finishing the orders in flight\n")
+            runner.stop()
+        else:
+            err.write("\nsync-batch: stopping at once; the group takes this worker's orders when their leases end\n")
+            runner.abort()
+        err.flush()
+
+    installed = []
+    for number in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(number, pressed)
+            installed.append(number)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+    try:
+        yield
+    finally:
+        for number in installed:
+            loop.remove_signal_handler(number)
