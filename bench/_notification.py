@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from wechatpay_auth import ApiV3Key, check_signature, decrypt_resource, load_public_key, parse_envelope
-from wechatpay_auth.testing import encrypt_resource, notification_body, sign_notification
+from wechatpay_auth.testing import encrypt_resource, notification_body, payscore_order_resource, sign_notification
 from wechatpay_payscore_client import UserPaidEvent, create_client, open_event, parse_event
 
 from bench._config import Sizes, sizes_from_env
@@ -59,37 +59,15 @@ __all__ = ["NOTIFICATION_LIMIT", "NotificationCost", "measure_notification", "no
 # an RSA verification that is cheap (public exponent 65537) and a decryption of under a kilobyte (bench/README.md).
 NOTIFICATION_LIMIT = 1.5
 
-# The published USER_PAID sample's shape (amounts as strings, as in the sample), with the bench's ids.
-PAID_ORDER: dict[str, Any] = {
-    "service_id": "2002000000000558128851361561536",
-    "appid": "wxd678efh567hg6787",
-    "mchid": MCHID,
-    "sub_mchid": "1900000109",
-    "channel_id": "1230000109",
-    "out_order_no": OUT_ORDER_NO,
-    "sub_openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-    "state": "DONE",
-    "state_description": "USER_PAID_SOMEDAY",
-    "service_introduction": "嗨客餐厅用餐",
-    "total_amount": "40000",
-    "post_payments": [{"name": "就餐费用", "amount": "40000", "description": "就餐人均100元", "count": 4}],
-    "post_discounts": [{"name": "满20减1元", "description": "不与其他优惠叠加", "amount": 100, "count": "2"}],
-    "risk_fund": {"name": "DEPOSIT", "amount": "10000", "description": "就餐的预估费用"},
-    "time_range": {"start_time": "20301225091010", "end_time": "20301225121010"},
-    "location": {"start_location": "嗨客时尚主题展餐厅", "end_location": "嗨客时尚主题展餐厅"},
-    "attach": "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-    "order_id": "15646546545165651651",
-    "need_collection": True,
-    "collection": {
-        "state": "USER_PAID",
-        "total_amount": "40000",
-        "paying_amount": 0,
-        "paid_amount": "40000",
-        "details": [
-            {"seq": "1", "amount": "40000", "paid_type": "NEWTON", "paid_time": "20301225121210", "transaction_id": "1"}
-        ],
-    },
-}
+# The published USER_PAID sample's shape (amounts as strings, as in the sample), with the bench's ids and day.
+PAID_ORDER = payscore_order_resource(
+    service_id="2002000000000558128851361561536",
+    mchid=MCHID,
+    sub_appid=None,
+    out_order_no=OUT_ORDER_NO,
+    day="20301225",
+    paid_at="121210",
+)
 
 
 # The steps of open_event, timed alone: name -> label.
