@@ -44,7 +44,13 @@ from ._errors import (
 )
 from ._events import Event
 from ._faults import Fault, FaultKind, InjectedFault
-from ._log import DEFAULT_REQUEST_LOG_CAPACITY, LOGGED_BODY_LIMIT, MAX_REQUEST_LOG_CAPACITY, RequestLogEntry
+from ._log import (
+    DEFAULT_REQUEST_LOG_CAPACITY,
+    LOGGED_BODY_LIMIT,
+    MAX_REQUEST_LOG_CAPACITY,
+    InFlightRequest,
+    RequestLogEntry,
+)
 from ._notification_content import EVENT_TYPES, MCH_PREPAY, USER_CONFIRM, USER_PAID
 from ._notification_faults import NotificationFault, NotificationFaultKind
 from ._notify_settings import NotificationSettings
@@ -94,6 +100,7 @@ __all__ = [
     "Event",
     "Fault",
     "FaultKind",
+    "InFlightRequest",
     "InjectedFault",
     "InvalidOrderError",
     "Notification",

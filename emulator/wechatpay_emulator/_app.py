@@ -49,7 +49,7 @@ from ._errors import (
     UnknownOrderError,
 )
 from ._faults import SIGNATURE, Fault, FaultKind
-from ._log import LOGGED_BODY_LIMIT, RequestLogEntry, truncated_headers
+from ._log import LOGGED_BODY_LIMIT, InFlightRequest, RequestLogEntry, precise_time, truncated_headers
 from ._notification_control import notification_routes
 from ._operations import OPERATIONS, Call
 from ._responses import Answer, error_answer
@@ -85,12 +85,16 @@ class _Exchange:
     """One API request in flight."""
 
     request_id: str
+    arrived_at: float
+    peer: str | None
     method: str
     target: str
     query: str
     headers: list[tuple[str, str]]
     header_map: Headers
     body: bytes = b""
+    operation: str | None = None
+    out_order_no: str | None = None
     fault: Fault | None = None
     signature_verified: bool | None = None
 
@@ -102,26 +106,39 @@ class _Api:
         self._state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self._state.in_flight.enter()
-        try:
-            await self._handle(scope, receive, send)
-        finally:
-            self._state.in_flight.leave()
-
-    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        state = self._state
+        arrived_at = precise_time()
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
         raw_path = raw_path.split(b"?", 1)[0]
         query: bytes = scope.get("query_string", b"")
         raw_headers: list[tuple[bytes, bytes]] = list(scope["headers"])
+        client = scope.get("client")
         exchange = _Exchange(
             request_id=new_request_id(),
+            arrived_at=arrived_at,
+            peer=None if not client else f"{client[0]}:{client[1]}",
             method=scope["method"],
             target=raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else ""),
             query=query.decode("latin-1"),
             headers=[(key.decode("latin-1"), value.decode("latin-1")) for key, value in raw_headers],
             header_map=Headers(raw=raw_headers),
         )
+        in_flight = self._state.in_flight
+        in_flight.enter(
+            InFlightRequest(
+                request_id=exchange.request_id,
+                method=exchange.method,
+                target=exchange.target,
+                peer=exchange.peer,
+                arrived_at=arrived_at,
+            )
+        )
+        try:
+            await self._handle(scope, receive, send, exchange, raw_path)
+        finally:
+            in_flight.leave(exchange.request_id)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, exchange: _Exchange, raw_path: bytes) -> None:
+        state = self._state
         body, oversized = await self._read_body(receive, exchange.header_map)
         if body is None:
             self._record(exchange, None, None)
@@ -136,8 +153,15 @@ class _Api:
         elif route is None:
             result = error_answer(404, "NOT_FOUND", "请求的资源不存在")
         else:
-            number = state.contract.order_number(route, exchange.query, exchange.body)
-            exchange.fault = state.faults.take(number, route.operation_id)
+            exchange.operation = route.operation_id
+            exchange.out_order_no = state.contract.order_number(route, exchange.query, exchange.body)
+            exchange.fault = state.faults.take(exchange.out_order_no, route.operation_id)
+            state.in_flight.describe(
+                exchange.request_id,
+                operation=exchange.operation,
+                out_order_no=exchange.out_order_no,
+                fault=None if exchange.fault is None else exchange.fault.kind.value,
+            )
             result = await self._process(exchange, route)
         if isinstance(result, _Drop):
             await self._drop(scope, exchange)
@@ -275,6 +299,11 @@ class _Api:
             RequestLogEntry(
                 request_id=exchange.request_id,
                 received_at=self._state.config.now(),
+                arrived_at=exchange.arrived_at,
+                finished_at=precise_time(),
+                peer=exchange.peer,
+                operation=exchange.operation,
+                out_order_no=exchange.out_order_no,
                 method=exchange.method,
                 target=exchange.target,
                 headers=truncated_headers(exchange.headers),

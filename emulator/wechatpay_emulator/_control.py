@@ -158,6 +158,9 @@ def control_routes(state: EmulatorState) -> list[Route]:
             {"capacity": state.log.capacity, "requests": [entry.to_json() for entry in state.log.entries()]}
         )
 
+    async def list_in_flight(_: Request) -> Response:
+        return JSONResponse({"requests": [request.to_json() for request in state.in_flight.requests()]})
+
     async def clear_requests(_: Request) -> Response:
         state.log.clear()
         return Response(status_code=204)
@@ -219,6 +222,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
         Route("/_emulator/requests", list_requests, methods=["GET"]),
         Route("/_emulator/requests", clear_requests, methods=["DELETE"]),
         Route("/_emulator/requests/capacity", set_request_capacity, methods=["PUT"]),
+        Route("/_emulator/requests/in-flight", list_in_flight, methods=["GET"]),
         Route("/_emulator/faults", list_faults, methods=["GET"]),
         Route("/_emulator/faults", inject_fault, methods=["POST"]),
         Route("/_emulator/faults", clear_faults, methods=["DELETE"]),

@@ -15,7 +15,7 @@ from ._config import EmulatorConfig
 from ._delivery import DeliveryWorker
 from ._events import Event
 from ._faults import Fault, InjectedFault
-from ._log import RequestLogEntry
+from ._log import InFlightRequest, RequestLogEntry
 from ._notification_faults import NotificationFault
 from ._notify_settings import NotificationSettings
 from ._orders import Order
@@ -81,6 +81,12 @@ class Emulator:
         """The API requests that reached the emulator, oldest first, the newest `request_log_capacity` of them
         (a snapshot; control requests are not logged)."""
         return self._state.log.entries()
+
+    @property
+    def in_flight(self) -> list[InFlightRequest]:
+        """The API requests being handled right now, oldest first (a snapshot): e.g. those held open by a `latency`
+        fault, each with the client's address (`peer`), its operation and order once its body was read."""
+        return self._state.in_flight.requests()
 
     @property
     def events(self) -> list[Event]:

@@ -1,10 +1,16 @@
-"""The request log: what reached the emulator's API and how it was answered."""
+"""The request log: what reached the emulator's API and how it was answered, and what is being handled now.
+
+Each request carries two precise times, `arrived_at` (its headers reached the app) and `finished_at` (its answer
+was handed to the server, its connection was cut, or its client went away before its body arrived): a test can
+tell whether two requests of one order were ever handled at once, and count the requests in any window of time.
+"""
 
 from __future__ import annotations
 
 import base64
 import collections
 import threading
+import time
 from typing import Any
 
 import attrs
@@ -17,8 +23,10 @@ __all__ = [
     "LOGGED_HEADER_LIMIT",
     "MAX_REQUEST_LOG_CAPACITY",
     "InFlight",
+    "InFlightRequest",
     "RequestLog",
     "RequestLogEntry",
+    "precise_time",
     "truncated_headers",
 ]
 
@@ -31,6 +39,16 @@ MAX_REQUEST_LOG_CAPACITY = 1_000_000
 LOGGED_BODY_LIMIT = 2048
 LOGGED_HEADER_LIMIT = 2048
 
+# Request times are the monotonic clock, anchored once to the wall clock: Unix seconds that never go backwards and
+# whose differences are exact, whatever the configured clock (which tests freeze) or a step of the system clock.
+_WALL_ANCHOR = time.time()
+_MONOTONIC_ANCHOR = time.monotonic()
+
+
+def precise_time() -> float:
+    """Now, in Unix seconds with sub-millisecond precision, on the clock of the request times."""
+    return _WALL_ANCHOR + (time.monotonic() - _MONOTONIC_ANCHOR)
+
 
 @attrs.frozen(kw_only=True)
 class RequestLogEntry:
@@ -41,10 +59,20 @@ class RequestLogEntry:
     are cut at `LOGGED_HEADER_LIMIT` characters). `status` is None when the connection was dropped without an answer.
     `signature_verified` is None when the request was answered before its signature was checked (a missing header,
     an injected fault before checks).
+
+    `received_at` is the configured clock's whole second when the request was logged; `arrived_at` and `finished_at`
+    are `precise_time()` when the request arrived and when it was finished (see the module). `peer` is the client's
+    `host:port` as the server saw it; `operation` the contract's `operationId` and `out_order_no` the order the
+    request names (None: no operation matched, or the request names no order).
     """
 
     request_id: str
     received_at: int
+    arrived_at: float
+    finished_at: float
+    peer: str | None = None
+    operation: str | None = None
+    out_order_no: str | None = None
     method: str
     target: str
     headers: tuple[tuple[str, str], ...]
@@ -70,6 +98,11 @@ class RequestLogEntry:
         return {
             "request_id": self.request_id,
             "received_at": self.received_at,
+            "arrived_at": self.arrived_at,
+            "finished_at": self.finished_at,
+            "peer": self.peer,
+            "operation": self.operation,
+            "out_order_no": self.out_order_no,
             "method": self.method,
             "target": self.target,
             "headers": [list(pair) for pair in self.headers],
@@ -84,35 +117,78 @@ class RequestLogEntry:
         }
 
 
+@attrs.frozen(kw_only=True)
+class InFlightRequest:
+    """One API request being handled: what it is as far as it has been read (`operation`, `out_order_no` and `fault`
+    are known once its body is read and its route matched), who sent it and since when."""
+
+    request_id: str
+    method: str
+    target: str
+    peer: str | None
+    arrived_at: float
+    operation: str | None = None
+    out_order_no: str | None = None
+    fault: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form served by `/_emulator/requests/in-flight`."""
+        return {
+            "request_id": self.request_id,
+            "method": self.method,
+            "target": self.target,
+            "peer": self.peer,
+            "arrived_at": self.arrived_at,
+            "operation": self.operation,
+            "out_order_no": self.out_order_no,
+            "fault": self.fault,
+        }
+
+
 class InFlight:
-    """Counts API requests being handled, so that a test can wait for stragglers (a request whose client gave up
-    on a slow answer is still processed to the end, as on WeChat Pay: its outcome is unknown, not void)."""
+    """The API requests being handled, so that a test can see what is held open (and by whom), or wait for
+    stragglers (a request whose client gave up on a slow answer is still processed to the end, as on WeChat Pay:
+    its outcome is unknown, not void)."""
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
-        self._count = 0
+        self._requests: dict[str, InFlightRequest] = {}
 
     @property
     def count(self) -> int:
         """Requests currently being handled."""
         with self._condition:
-            return self._count
+            return len(self._requests)
 
-    def enter(self) -> None:
+    def requests(self) -> list[InFlightRequest]:
+        """The requests being handled, oldest first (a snapshot)."""
+        with self._condition:
+            return sorted(self._requests.values(), key=lambda request: request.arrived_at)
+
+    def enter(self, request: InFlightRequest) -> None:
         """A request arrived."""
         with self._condition:
-            self._count += 1
+            self._requests[request.request_id] = request
 
-    def leave(self) -> None:
+    def describe(self, request_id: str, *, operation: str | None, out_order_no: str | None, fault: str | None) -> None:
+        """What a request turned out to be once read and matched."""
+        with self._condition:
+            request = self._requests.get(request_id)
+            if request is not None:
+                self._requests[request_id] = attrs.evolve(
+                    request, operation=operation, out_order_no=out_order_no, fault=fault
+                )
+
+    def leave(self, request_id: str) -> None:
         """A request was answered, dropped or abandoned."""
         with self._condition:
-            self._count -= 1
+            self._requests.pop(request_id, None)
             self._condition.notify_all()
 
     def wait_idle(self, timeout: float) -> bool:
         """Block until no request is being handled; False if that did not happen within `timeout` seconds."""
         with self._condition:
-            return self._condition.wait_for(lambda: self._count == 0, timeout=timeout)
+            return self._condition.wait_for(lambda: not self._requests, timeout=timeout)
 
 
 class RequestLog:

@@ -130,7 +130,7 @@ def test_state_is_read_as_properties_and_actions_are_methods(emu: Emulator) -> N
     emu.faults.clear()  # a snapshot: changing it changes nothing
     assert len(emu.faults) == 1
     readable = {"config", "app", "base_url", "orders", "faults", "requests", "rate_limit", "request_log_capacity"}
-    readable |= {"client_settings", "public_material", "events", "now"}
+    readable |= {"client_settings", "public_material", "events", "now", "in_flight"}
     readable |= {"notifications", "notification_faults", "notification_settings"}
     for name in readable:
         assert isinstance(getattr(Emulator, name), property), name
