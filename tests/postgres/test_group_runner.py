@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from wechatpay_emulator import Emulator, EmulatorConfig, Fault
-from wechatpay_payscore_client.batch import EventKind, OrderResult, Outcome, Phase
-from wechatpay_payscore_client.batch._group import GroupRunner
+from wechatpay_payscore.api.payscore import sync_service_order
+from wechatpay_payscore_client.batch import EventKind, OrderRecord, OrderResult, Outcome, Phase
+from wechatpay_payscore_client.batch._group import GroupRunner, _body
 from wechatpay_payscore_client.batch._postgres import PostgresJournal
+from wechatpay_payscore_client.batch._step import event
 
 from tests.batch.conftest import PAID_TIME, make_client, mch_details, order_numbers, row, seed
 from tests.postgres.cluster import Database
@@ -59,9 +61,7 @@ def run_workers(
     base_url: str, database: Database, plans: Sequence[tuple[str, Sequence[dict[str, str]] | None]], **options: Any
 ) -> list[tuple[list[OrderResult], GroupRunner]]:
     async def main() -> list[tuple[list[OrderResult], GroupRunner]]:
-        return list(
-            await asyncio.gather(*(_worker(base_url, database, name, rows, **options) for name, rows in plans))
-        )
+        return list(await asyncio.gather(*(_worker(base_url, database, name, rows, **options) for name, rows in plans)))
 
     return asyncio.run(main())
 
@@ -122,10 +122,6 @@ def test_a_worker_with_no_input_settles_what_another_loaded(
     seed(emulator, numbers)
     rows = [row(number) for number in numbers]
 
-    async def main() -> tuple[GroupRunner, GroupRunner]:
-        _, loader = await _worker(emulator_server[1], pg_database, "loader", rows, concurrency=1, settle=False)
-        return loader, (await _worker(emulator_server[1], pg_database, "worker", None, concurrency=4))[1]
-
     loader, worker = asyncio.run(_load_then_work(emulator_server[1], pg_database, rows))
     assert loader.stats.loaded == len(numbers) and loader.stats.sends == 0
     assert worker.stats.settled == len(numbers) and worker.stats.loaded == 0
@@ -152,8 +148,6 @@ def test_a_taken_over_order_whose_attempt_may_have_left_is_queried_before_anythi
     seed(emulator, numbers)
     journal = PostgresJournal(pg_database.dsn, schema=SCHEMA)
     try:
-        from wechatpay_payscore_client.batch import OrderRecord
-
         journal.load(
             [OrderRecord(out_order_no=n, request=_request(), phase=Phase.PENDING) for n in numbers], loaded_by="t"
         )
@@ -161,21 +155,16 @@ def test_a_taken_over_order_whose_attempt_may_have_left_is_queried_before_anythi
         gone = journal.claim(2, "gone", lease_seconds=0.5)
         for claimed in gone:
             sending = claimed.record.evolve(phase=Phase.SENDING, attempts=1)
-            from wechatpay_payscore_client.batch._step import event
-
             journal.write_held([claimed.lease], [(sending, event(sending, EventKind.SEND, "first attempt"))])
         applied = gone[0].record.out_order_no
         client = make_client(emulator_server[1])
-        from wechatpay_payscore.api.payscore import sync_service_order
-        from wechatpay_payscore_client.batch._group import _body
-
         with client:
             sync_service_order.sync_detailed(applied, client=client, body=_body(gone[0].record))
     finally:
         journal.close()
     time.sleep(0.6)
     emulator.clear_requests()
-    [(results, runner)] = run_workers(emulator_server[1], pg_database, [("taker", None)], concurrency=4)
+    [(_, runner)] = run_workers(emulator_server[1], pg_database, [("taker", None)], concurrency=4)
     assert runner.stats.taken_over == 2
     found = audit(pg_database, emulator, numbers)
     assert found["records"][applied].outcome is Outcome.SYNCED_BY_EARLIER_ATTEMPT

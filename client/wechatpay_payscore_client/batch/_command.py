@@ -403,6 +403,12 @@ def _execute(
         assert settings is not None  # noqa: S101
         args.attempt_seconds = settings.timeout or DEFAULT_TIMEOUT
         args.lease = args.lease or _DEFAULT_LEASE
+        if args.lease < 2 * args.attempt_seconds + 1:
+            raise ConfigurationError(
+                f"--lease {args.lease:g} is too short for requests that may take {args.attempt_seconds:g} s "
+                f"(--timeout): give at least {2 * args.attempt_seconds + 1:g}, so that a request always ends "
+                "before another worker may take its order"
+            )
         journal = target.open_postgres(role=f"batch {args.worker or default_worker_name()}")
         session.journal = journal
         stack.callback(journal.close)
@@ -419,7 +425,8 @@ def _execute(
                 on_runner=functools.partial(setattr, session, "runner"),
             )
         )
-        session.day = journal.day_counts()
+        # A loader's status is its load's (rows reported or not); a worker's is the day's, read once it ended.
+        session.day = None if args.load_only else journal.day_counts()
         return
     assert rows is not None  # noqa: S101 - checked by _journal_target
     assert session.journal_path is not None  # noqa: S101 - an SQLite journal has a path
