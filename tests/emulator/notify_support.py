@@ -1,7 +1,7 @@
 """A notification receiver for the emulator's tests, written against `cryptography` alone: a real HTTP server on
 127.0.0.1 that records what arrives, checks it the way WeChat Pay's rules say (signature over
 `timestamp\\nnonce\\nbody\\n` by the key its serial names, timestamp within 300 s, AEAD_AES_256_GCM with the APIv3
-key) and answers as told."""
+key) and answers as told; the demo orders that notify and the set-up that points the emulator at a receiver."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from wechatpay_emulator import demo
+from wechatpay_emulator import Emulator, Order, demo
 
 from tests.emulator.support import FIXED_NOW, IDS, RESPONSE_KEYS
 
@@ -29,6 +29,24 @@ DEMO_APIV3_KEY = demo.demo_apiv3_key_path().read_bytes().rstrip(b"\n")
 # The demo order's ids, as keyword arguments of `Order`.
 ORDER_IDS: dict[str, Any] = dict(IDS)
 assert len(DEMO_APIV3_KEY) == 32
+
+
+def created(number: str, **fields: Any) -> Order:
+    """A demo order waiting for the user (`CREATED`): `confirm` makes it send `PAYSCORE.USER_CONFIRM`."""
+    return Order(out_order_no=number, **ORDER_IDS, state="CREATED", **fields)
+
+
+def ready(number: str, **fields: Any) -> Order:
+    """A demo order the user may pay (`DOING` unless `fields` say otherwise): `pay` and `pay_now` notify."""
+    return Order(out_order_no=number, **ORDER_IDS, **fields)
+
+
+def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait for `condition`, polling; a test fails rather than hang when it never comes."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.005)
 
 
 @attrs.frozen
@@ -167,6 +185,16 @@ class Receiver:
 @contextlib.contextmanager
 def receiving(*answers: Answer, answer: Callable[[Received], Answer] | None = None) -> Iterator[Receiver]:
     with Receiver(*answers, answer=answer) as receiver:
+        yield receiver
+
+
+@contextlib.contextmanager
+def notifying(
+    emulator: Emulator, *answers: Answer, answer: Callable[[Received], Answer] | None = None
+) -> Iterator[Receiver]:
+    """A receiver (answering as `receiving` does), with `emulator`'s notifications sent to it from now on."""
+    with receiving(*answers, answer=answer) as receiver:
+        emulator.set_notify_url(receiver.url)
         yield receiver
 
 

@@ -8,7 +8,6 @@ import pickle
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ from wechatpay_emulator import (
     ControlError,
     Emulator,
     EmulatorConfig,
-    Order,
     demo,
 )
 from wechatpay_emulator.__main__ import main
@@ -33,31 +31,24 @@ from tests.emulator.notify_support import (
     FAIL,
     ORDER_IDS,
     Receiver,
+    created,
     decrypt,
+    notifying,
+    ready,
     receiving,
     signature_ok,
+    until,
 )
 from tests.emulator.support import RESPONSE_KEYS, WECHATPAY_PUBLIC_KEY, Clock
 
 KEY = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
-def _created(number: str) -> Order:
-    return Order(out_order_no=number, **ORDER_IDS, state="CREATED")
-
-
-def _until(condition: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "not within the time allowed"
-        time.sleep(0.005)
-
-
 # -- routes -----------------------------------------------------------------------------------------------------------
 
 
 def test_pay_now_route(emu: Emulator, client: httpx.Client) -> None:
-    emu.seed(_created("C-CREATED"), Order(out_order_no="C-READY", **ORDER_IDS))
+    emu.seed(created("C-CREATED"), ready("C-READY"))
     answered = client.post("/_emulator/orders/C-READY/pay-now")
     assert answered.status_code == 200
     assert answered.json() == emu.order("C-READY").to_json()
@@ -69,7 +60,7 @@ def test_pay_now_route(emu: Emulator, client: httpx.Client) -> None:
 
 
 def test_the_delivery_log_as_json(emu: Emulator, client: httpx.Client) -> None:
-    emu.seed(_created("C-LOG"))
+    emu.seed(created("C-LOG"))
     with receiving(FAIL, ACCEPT) as receiver:
         client.patch("/_emulator/notifications/settings", json={"notify_url": receiver.url, "time_scale": 0.001})
         assert client.post("/_emulator/orders/C-LOG/confirm").status_code == 200
@@ -189,9 +180,8 @@ def test_bad_settings_are_control_errors_in_python(emu: Emulator) -> None:
 
 
 def test_rotating_from_the_certificate_serial_to_the_public_key_id(emu: Emulator) -> None:
-    emu.seed(_created("C-OLD"), _created("C-NEW"))
-    with receiving() as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(created("C-OLD"), created("C-NEW"))
+    with notifying(emu) as receiver:
         emu.confirm("C-OLD")
         assert emu.wait_idle(10)
         emu.set_notification_signer("public_key")
@@ -210,11 +200,10 @@ def test_rotating_from_the_certificate_serial_to_the_public_key_id(emu: Emulator
 
 def test_a_retry_after_the_rotation_is_signed_with_the_new_key(emu: Emulator) -> None:
     emu.set_notification_time_scale(0.05)  # the retry comes 0.75 s after the first attempt
-    emu.seed(_created("C-ROTATE"))
-    with receiving(FAIL, ACCEPT) as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(created("C-ROTATE"))
+    with notifying(emu, FAIL, ACCEPT) as receiver:
         emu.confirm("C-ROTATE")
-        _until(lambda: len(emu.notifications[0].attempts) == 1)
+        until(lambda: len(emu.notifications[0].attempts) == 1)
         emu.set_notification_signer("public_key")
         assert emu.wait_idle(10)
     assert [got.headers["wechatpay-serial"] for got in receiver.received] == [
@@ -233,7 +222,7 @@ def test_with_only_a_public_key_it_signs_with_it(clock: Clock) -> None:
         wechatpay_private_key=demo.demo_wechatpay_private_key_path().read_bytes(),
         wechatpay_key_id=demo.DEMO_WECHATPAY_PUBLIC_KEY_ID,
         clock=clock,
-        orders=(_created("C-PUB"),),
+        orders=(created("C-PUB"),),
     )
     emulator = Emulator(config)
     assert emulator.notification_settings.signer == "public_key"
@@ -241,8 +230,7 @@ def test_with_only_a_public_key_it_signs_with_it(clock: Clock) -> None:
         emulator.set_notification_signer("platform_certificate")
     with pytest.raises(ConfigError, match="notification setting"):
         EmulatorConfig(**{**_fields(config), "notification_signer": "platform_certificate"})
-    with receiving() as receiver, emulator.serve():
-        emulator.set_notify_url(receiver.url)
+    with notifying(emulator) as receiver, emulator.serve():
         emulator.confirm("C-PUB")
         assert emulator.wait_idle(10)
     (got,) = receiver.received
@@ -399,7 +387,7 @@ def test_the_command_takes_the_apiv3_key_file_and_the_notification_options(tmp_p
                 }
                 http.post("/_emulator/orders", json={"out_order_no": "CLI-1", **ORDER_IDS, "state": "CREATED"})
                 assert http.post("/_emulator/orders/CLI-1/confirm").status_code == 200
-                _until(lambda: len(receiver.received) == 1)
+                until(lambda: len(receiver.received) == 1)
             (got,) = receiver.received
             assert got.headers["wechatpay-serial"] == demo.DEMO_WECHATPAY_PUBLIC_KEY_ID
             assert decrypt(got.envelope, key=KEY)["out_order_no"] == "CLI-1"

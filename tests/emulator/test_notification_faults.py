@@ -29,20 +29,21 @@ from wechatpay_emulator import (
     Emulator,
     NotificationFault,
     NotificationFaultKind,
-    Order,
     demo,
 )
 
 from tests.emulator.notify_support import (
     ACCEPT,
     DEMO_APIV3_KEY,
-    ORDER_IDS,
     Answer,
     Received,
     careful,
+    created,
     decrypt,
-    receiving,
+    notifying,
+    ready,
     signature_ok,
+    until,
     verdict,
 )
 from tests.emulator.support import FIXED_NOW
@@ -54,10 +55,9 @@ def _confirmed_with(
     emu: Emulator, fault: NotificationFault, answer: Callable[[Received], Answer] = careful
 ) -> list[Received]:
     emu.set_notification_time_scale(0.001)
-    emu.seed(Order(out_order_no="F-1", **ORDER_IDS, state="CREATED"))
+    emu.seed(created("F-1"))
     emu.inject_notification_fault(fault)
-    with receiving(answer=answer) as receiver:
-        emu.set_notify_url(receiver.url)
+    with notifying(emu, answer=answer) as receiver:
         emu.confirm("F-1")
         assert emu.wait_idle(10)
     return receiver.received
@@ -136,10 +136,9 @@ def test_late_answer_reaches_the_receiver_twice(emu: Emulator) -> None:
 def test_duplicate_delivers_the_same_notification_twice(emu: Emulator) -> None:
     scale = 0.05
     emu.set_notification_time_scale(scale)
-    emu.seed(Order(out_order_no="F-DUP", **ORDER_IDS, state="CREATED"))
+    emu.seed(created("F-DUP"))
     emu.inject_notification_fault(NotificationFault.duplicate())
-    with receiving() as receiver:
-        emu.set_notify_url(receiver.url)
+    with notifying(emu) as receiver:
         confirmed_at = time.time()
         emu.confirm("F-DUP")
         assert emu.wait_idle(10)
@@ -157,10 +156,9 @@ def test_duplicate_delivers_the_same_notification_twice(emu: Emulator) -> None:
 
 def test_faults_aim_at_an_order_and_an_event_type(emu: Emulator) -> None:
     emu.set_notification_time_scale(0.001)
-    emu.seed(Order(out_order_no="F-A", **ORDER_IDS, state="CREATED"), Order(out_order_no="F-B", **ORDER_IDS))
+    emu.seed(created("F-A"), ready("F-B"))
     emu.inject_notification_fault(NotificationFault.probe_signature(), out_order_no="F-B", event_type=USER_PAID)
-    with receiving(answer=careful) as receiver:
-        emu.set_notify_url(receiver.url)
+    with notifying(emu, answer=careful) as receiver:
         emu.confirm("F-A")  # another order and event: spared
         emu.pay("F-B")
         assert emu.wait_idle(10)
@@ -172,26 +170,18 @@ def test_faults_aim_at_an_order_and_an_event_type(emu: Emulator) -> None:
 
 def test_a_fault_until_cleared_spoils_every_attempt(emu: Emulator) -> None:
     emu.set_notification_time_scale(0.001)
-    emu.seed(Order(out_order_no="F-ALL", **ORDER_IDS, state="CREATED"))
+    emu.seed(created("F-ALL"))
     emu.inject_notification_fault(NotificationFault.stale_timestamp(), times=None)
-    with receiving(answer=careful) as receiver:
-        emu.set_notify_url(receiver.url)
+    with notifying(emu, answer=careful) as receiver:
         emu.confirm("F-ALL")
-        _until(lambda: len(receiver.received) >= 3)
+        until(lambda: len(receiver.received) >= 3)
         emu.clear_notification_faults()
-        _until(lambda: emu.notifications[0].state == "delivered")
+        until(lambda: emu.notifications[0].state == "delivered")
     outcomes = [attempt.outcome for attempt in emu.notifications[0].attempts]
     assert outcomes[:3] == ["failed"] * 3
     assert outcomes[-1] == "delivered"
     assert [verdict(got) for got in receiver.received[:3]] == ["timestamp"] * 3
     assert verdict(receiver.received[-1]) is None
-
-
-def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "not within the time allowed"
-        time.sleep(0.005)
 
 
 def test_a_bad_aim_is_a_control_error(emu: Emulator) -> None:

@@ -21,7 +21,6 @@ from wechatpay_emulator import (
     Emulator,
     EmulatorConfig,
     NotificationFault,
-    Order,
     demo,
 )
 
@@ -31,23 +30,19 @@ from tests.emulator.notify_support import (
     FAIL,
     ORDER_IDS,
     Receiver,
+    created,
     decrypt,
     free_port,
+    notifying,
+    ready,
     receiving,
     signature_ok,
+    until,
 )
 from tests.emulator.support import FIXED_NOW, Clock, create, create_body
 
 RFC3339_BEIJING = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00")
 NONCE = re.compile(r"[0-9A-Za-z]{32}")
-
-
-def _created(number: str, **fields: Any) -> Order:
-    return Order(out_order_no=number, **ORDER_IDS, state="CREATED", **fields)
-
-
-def _ready(number: str, **fields: Any) -> Order:
-    return Order(out_order_no=number, **ORDER_IDS, **fields)  # DOING / MCH_COMPLETE: may be paid
 
 
 def _only(receiver: Receiver) -> Any:
@@ -59,9 +54,8 @@ def _only(receiver: Receiver) -> Any:
 
 
 def test_confirm_sends_user_confirm_signed_and_encrypted(emu: Emulator) -> None:
-    emu.seed(_created("N-CONFIRM", attach="mine", openid="OPENID-1"))
-    with receiving() as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(created("N-CONFIRM", attach="mine", openid="OPENID-1"))
+    with notifying(emu) as receiver:
         after = emu.confirm("N-CONFIRM")
         assert emu.wait_idle(10)
     got = _only(receiver)
@@ -109,9 +103,8 @@ def test_confirm_sends_user_confirm_signed_and_encrypted(emu: Emulator) -> None:
 
 
 def test_pay_sends_user_paid_with_the_payment(emu: Emulator) -> None:
-    emu.seed(_ready("N-PAY"))
-    with receiving() as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(ready("N-PAY"))
+    with notifying(emu) as receiver:
         after = emu.pay("N-PAY")
         assert emu.wait_idle(10)
     got = _only(receiver)
@@ -128,10 +121,9 @@ def test_pay_sends_user_paid_with_the_payment(emu: Emulator) -> None:
 
 
 def test_pay_now_sends_mch_prepay_and_records_the_answer(emu: Emulator) -> None:
-    emu.seed(_ready("N-PREPAY", sub_appid="wx-sub", sub_openid="SUB-OPENID", openid="OPENID", attach="a"))
+    emu.seed(ready("N-PREPAY", sub_appid="wx-sub", sub_openid="SUB-OPENID", openid="OPENID", attach="a"))
     answer = b'{"code":"SUCCESS","message":"OK","prepay_resp_http_code":200}'
-    with receiving((200, answer, 0.0)) as receiver:
-        emu.set_notify_url(receiver.url)
+    with notifying(emu, (200, answer, 0.0)) as receiver:
         before = emu.order("N-PREPAY")
         assert emu.pay_now("N-PREPAY") == before  # the order does not change
         assert emu.wait_idle(10)
@@ -160,7 +152,7 @@ def test_pay_now_sends_mch_prepay_and_records_the_answer(emu: Emulator) -> None:
 
 def test_the_order_notify_url_is_used_without_an_override(emu: Emulator) -> None:
     with receiving() as receiver:
-        emu.seed(_created("N-OWN", notify_url=receiver.url + "?mine=1"))
+        emu.seed(created("N-OWN", notify_url=receiver.url + "?mine=1"))
         emu.confirm("N-OWN")
         assert emu.wait_idle(10)
     assert _only(receiver).path == "/notify?mine=1"
@@ -168,9 +160,8 @@ def test_the_order_notify_url_is_used_without_an_override(emu: Emulator) -> None
 
 def test_notifications_keep_the_order_of_the_changes(emu: Emulator) -> None:
     numbers = [f"N-ORDER-{index}" for index in range(6)]
-    emu.seed(*(_created(number) for number in numbers))
-    with receiving() as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(*(created(number) for number in numbers))
+    with notifying(emu) as receiver:
         for number in numbers:
             emu.confirm(number)
         assert emu.wait_idle(10)
@@ -180,7 +171,7 @@ def test_notifications_keep_the_order_of_the_changes(emu: Emulator) -> None:
 
 def test_the_notification_is_written_in_the_step_of_the_change(emu: Emulator) -> None:
     # Not delivered (no receiver listens), but written before confirm() returns: nothing is lost.
-    emu.seed(_created("N-STEP"))
+    emu.seed(created("N-STEP"))
     emu.set_notify_url(f"http://127.0.0.1:{free_port()}/notify")
     emu.set_notification_time_scale(1000)  # the retry is far away
     emu.confirm("N-STEP")
@@ -190,7 +181,7 @@ def test_the_notification_is_written_in_the_step_of_the_change(emu: Emulator) ->
 
 
 def test_a_refused_action_sends_nothing(emu: Emulator) -> None:
-    emu.seed(_ready("N-REFUSED"))
+    emu.seed(ready("N-REFUSED"))
     with pytest.raises(Exception, match="cannot confirm"):
         emu.confirm("N-REFUSED")
     assert emu.notifications == []
@@ -220,7 +211,7 @@ def test_the_api_create_takes_its_notify_url_and_confirm_uses_it(emu: Emulator, 
 def test_anything_but_http_loopback_is_refused_and_never_contacted(emu: Emulator, template: str) -> None:
     with Receiver(host="127.0.0.2") as outside, Receiver() as inside:
         url = template.format(port=outside.port if "127.0.0.2" in template else inside.port)
-        emu.seed(_created("N-OUT"))
+        emu.seed(created("N-OUT"))
         emu.set_notify_url(url)
         emu.confirm("N-OUT")
         assert emu.wait_idle(10)
@@ -232,7 +223,7 @@ def test_anything_but_http_loopback_is_refused_and_never_contacted(emu: Emulator
 
 
 def test_a_seeded_order_example_url_is_refused(emu: Emulator) -> None:
-    emu.seed(_created("N-EXAMPLE"))  # notify_url https://api.test.com
+    emu.seed(created("N-EXAMPLE"))  # notify_url https://api.test.com
     emu.confirm("N-EXAMPLE")
     (notification,) = emu.notifications
     assert notification.state == "refused"
@@ -243,7 +234,7 @@ def test_a_seeded_order_example_url_is_refused(emu: Emulator) -> None:
 def test_localhost_and_ipv6_loopback_are_contacted(emu: Emulator, host: str) -> None:
     bind = "::1" if host == "[::1]" else "127.0.0.1"
     with Receiver(host=bind) as receiver:
-        emu.seed(_created("N-LOCAL"))
+        emu.seed(created("N-LOCAL"))
         emu.set_notify_url(f"http://{host}:{receiver.port}/n")
         emu.confirm("N-LOCAL")
         assert emu.wait_idle(10)
@@ -257,9 +248,8 @@ def test_localhost_and_ipv6_loopback_are_contacted(emu: Emulator, host: str) -> 
 def test_non_2xx_then_2xx_makes_two_attempts_a_scaled_delay_apart(emu: Emulator) -> None:
     scale = 0.01
     emu.set_notification_time_scale(scale)
-    emu.seed(_created("N-RETRY"))
-    with receiving(FAIL, FAIL, FAIL, ACCEPT) as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(created("N-RETRY"))
+    with notifying(emu, FAIL, FAIL, FAIL, ACCEPT) as receiver:
         emu.confirm("N-RETRY")
         assert emu.wait_idle(10)
     times = [got.at for got in receiver.received]
@@ -285,9 +275,8 @@ def test_the_schedule_is_wechat_pays_documented_one() -> None:
 
 def test_a_failing_receiver_gets_sixteen_attempts_then_the_notification_fails(emu: Emulator) -> None:
     emu.set_notification_time_scale(0.00001)  # 24 h 4 min in under a second
-    emu.seed(_created("N-GIVEUP"))
-    with receiving(FAIL) as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(created("N-GIVEUP"))
+    with notifying(emu, FAIL) as receiver:
         emu.confirm("N-GIVEUP")
         assert emu.wait_idle(20)
     assert len(receiver.received) == 16
@@ -299,9 +288,8 @@ def test_a_failing_receiver_gets_sixteen_attempts_then_the_notification_fails(em
 
 def test_mch_prepay_is_attempted_once(emu: Emulator) -> None:
     emu.set_notification_time_scale(0.001)
-    emu.seed(_ready("N-PREPAY-FAIL"))
-    with receiving(FAIL) as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(ready("N-PREPAY-FAIL"))
+    with notifying(emu, FAIL) as receiver:
         emu.pay_now("N-PREPAY-FAIL")
         assert emu.wait_idle(10)
         time.sleep(0.1)  # a retry would have come by now (15 ms scaled)
@@ -312,9 +300,8 @@ def test_mch_prepay_is_attempted_once(emu: Emulator) -> None:
 def test_an_answer_slower_than_the_deadline_is_a_timeout_and_retried(emu: Emulator) -> None:
     emu.set_notification_timeout(0.3)
     emu.set_notification_time_scale(0.001)
-    emu.seed(_created("N-SLOW"))
-    with receiving((204, b"", 1.0), ACCEPT) as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(created("N-SLOW"))
+    with notifying(emu, (204, b"", 1.0), ACCEPT) as receiver:
         emu.confirm("N-SLOW")
         assert emu.wait_idle(10)
     assert len(receiver.received) == 2
@@ -331,13 +318,10 @@ def test_an_answer_slower_than_the_deadline_is_a_timeout_and_retried(emu: Emulat
 def test_the_outbox_survives_a_receiver_that_is_down(emu: Emulator) -> None:
     emu.set_notification_time_scale(0.01)
     port = free_port()
-    emu.seed(_created("N-DOWN"))
+    emu.seed(created("N-DOWN"))
     emu.set_notify_url(f"http://127.0.0.1:{port}/notify")
     emu.confirm("N-DOWN")
-    deadline = time.monotonic() + 10
-    while len(emu.notifications[0].attempts) < 2:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    until(lambda: len(emu.notifications[0].attempts) >= 2)
     with Receiver(port=port) as receiver:
         assert emu.wait_idle(10)
     notification = emu.notifications[0]
@@ -349,9 +333,8 @@ def test_the_outbox_survives_a_receiver_that_is_down(emu: Emulator) -> None:
 
 
 def test_notifications_wait_in_the_outbox_until_the_emulator_serves(clock: Clock) -> None:
-    emulator = Emulator(EmulatorConfig.demo(clock=clock, orders=(_created("N-LATER"),)))
-    with receiving() as receiver:
-        emulator.set_notify_url(receiver.url)
+    emulator = Emulator(EmulatorConfig.demo(clock=clock, orders=(created("N-LATER"),)))
+    with notifying(emulator) as receiver:
         emulator.confirm("N-LATER")
         assert emulator.wait_idle(1)  # nothing delivers without serve(): nothing to wait for
         assert emulator.notifications[0].state == "pending"
@@ -363,9 +346,8 @@ def test_notifications_wait_in_the_outbox_until_the_emulator_serves(clock: Clock
 
 
 def test_serving_twice_in_a_row_starts_and_stops_the_worker_each_time(clock: Clock) -> None:
-    emulator = Emulator(EmulatorConfig.demo(clock=clock, orders=(_created("N-A"), _created("N-B"))))
-    with receiving() as receiver:
-        emulator.set_notify_url(receiver.url)
+    emulator = Emulator(EmulatorConfig.demo(clock=clock, orders=(created("N-A"), created("N-B"))))
+    with notifying(emulator) as receiver:
         for number in ("N-A", "N-B"):
             with emulator.serve():
                 emulator.confirm(number)
@@ -378,9 +360,8 @@ def test_serving_twice_in_a_row_starts_and_stops_the_worker_each_time(clock: Clo
 
 
 def test_wait_idle_waits_for_a_delivery_in_progress(emu: Emulator) -> None:
-    emu.seed(_created("N-IDLE"))
-    with receiving((204, b"", 0.4)) as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(created("N-IDLE"))
+    with notifying(emu, (204, b"", 0.4)):
         emu.confirm("N-IDLE")
         start = time.monotonic()
         assert emu.wait_idle(10)
@@ -389,9 +370,8 @@ def test_wait_idle_waits_for_a_delivery_in_progress(emu: Emulator) -> None:
 
 
 def test_wait_idle_times_out_on_a_delivery_that_outlasts_it(emu: Emulator) -> None:
-    emu.seed(_created("N-LONG"))
-    with receiving((204, b"", 1.0)) as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(created("N-LONG"))
+    with notifying(emu, (204, b"", 1.0)):
         emu.confirm("N-LONG")
         time.sleep(0.1)  # the attempt is under way
         assert not emu.wait_idle(0.2)
@@ -400,9 +380,8 @@ def test_wait_idle_times_out_on_a_delivery_that_outlasts_it(emu: Emulator) -> No
 
 
 def test_wait_idle_does_not_wait_for_a_retry_beyond_its_timeout(emu: Emulator) -> None:
-    emu.seed(_created("N-FAR"))
-    with receiving(FAIL) as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(created("N-FAR"))
+    with notifying(emu, FAIL) as receiver:
         emu.confirm("N-FAR")  # the retry is 15 s away (scale 1)
         start = time.monotonic()
         assert emu.wait_idle(2)
@@ -415,7 +394,7 @@ def test_wait_idle_does_not_wait_for_a_retry_beyond_its_timeout(emu: Emulator) -
 
 
 def test_reset_forgets_notifications_faults_and_settings(emu: Emulator) -> None:
-    emu.seed(_created("N-RESET"))
+    emu.seed(created("N-RESET"))
     emu.set_notify_url(f"http://127.0.0.1:{free_port()}/x")
     emu.set_notification_time_scale(0.5)
     emu.set_notification_timeout(1)
@@ -437,14 +416,10 @@ def test_reset_forgets_notifications_faults_and_settings(emu: Emulator) -> None:
 
 
 def test_an_attempt_in_progress_at_reset_is_not_recorded(emu: Emulator) -> None:
-    emu.seed(_created("N-MIDWAY"))
-    with receiving((204, b"", 0.5)) as receiver:
-        emu.set_notify_url(receiver.url)
+    emu.seed(created("N-MIDWAY"))
+    with notifying(emu, (204, b"", 0.5)) as receiver:
         emu.confirm("N-MIDWAY")
-        deadline = time.monotonic() + 10
-        while not receiver.received:
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        until(lambda: bool(receiver.received))
         emu.reset()
         assert emu.wait_idle(10)
     assert emu.notifications == []
@@ -455,9 +430,8 @@ def test_an_attempt_in_progress_at_reset_is_not_recorded(emu: Emulator) -> None:
 
 def test_a_configured_apiv3_key_encrypts(clock: Clock) -> None:
     key = b"0123456789abcdefghijklmnopqrstuv"
-    emulator = Emulator(EmulatorConfig.demo(clock=clock, apiv3_key=key, orders=(_created("N-KEY"),)))
-    with receiving() as receiver, emulator.serve():
-        emulator.set_notify_url(receiver.url)
+    emulator = Emulator(EmulatorConfig.demo(clock=clock, apiv3_key=key, orders=(created("N-KEY"),)))
+    with notifying(emulator) as receiver, emulator.serve():
         emulator.confirm("N-KEY")
         assert emulator.wait_idle(10)
     envelope = _only(receiver).envelope
