@@ -84,6 +84,9 @@ def test_two_workers_settle_the_day_and_each_reports_the_days_status(
     for worker in workers:
         code, out, err = finish(worker)
         assert code == 0, err
+        # The progress line shows the whole day and the group's rate, not only this worker's rows.
+        assert f"day: {len(numbers)}/{len(numbers)} final" in err.splitlines()[-1], err
+        assert "group rate" in err.splitlines()[-1]
         assert pg_database.password not in out + err
         documents.append(json.loads(out))
     for document in documents:

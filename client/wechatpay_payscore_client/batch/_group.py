@@ -178,6 +178,7 @@ class GroupRunner:
         self._rate = rate
         self._bucket_given = bucket
         self._bucket: Bucket | None = bucket
+        self._last_state: BucketState | None = None
         self._max_sends, self._max_queries, self._max_waits = max_sends, max_queries, max_waits
         self._checker = checker
         self._reconcile: Reconciler = reconcile or _default_reconcile
@@ -209,8 +210,9 @@ class GroupRunner:
             task.cancel()
 
     def bucket_state(self) -> BucketState | None:
-        """The group's rate bucket as it stands (for the progress display), or None before the run."""
-        return self._bucket.state() if self._bucket is not None else None
+        """The group's rate bucket as it stands (for the progress display): as the run left it once it ended;
+        None before the run."""
+        return self._bucket.state() if self._bucket is not None else self._last_state
 
     # -- the run -------------------------------------------------------------------------------------------------
 
@@ -250,7 +252,10 @@ class GroupRunner:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
             await self._release_unstarted(failure)
             if self._bucket_given is None and self._bucket is not None:
+                with contextlib.suppress(JournalError):
+                    self._last_state = await asyncio.to_thread(self._bucket.state)
                 self._bucket.close()
+                self._bucket = None
 
     async def _claim_and_settle(self) -> AsyncIterator[OrderResult]:
         assert self._stop_event is not None  # noqa: S101 - set by run()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .._factory import WechatPayClient
     from ._input import RawRow
     from ._postgres import PostgresJournal
+    from ._progress import PlainProgress, RichProgress
     from ._report import ReportWriter
 
 __all__ = ["day_exit_state", "day_results", "group_progress_text", "run_group"]
@@ -59,8 +60,7 @@ async def run_group(
     on_runner(runner)
     progress = make_progress(err, None)
     reported: list[OrderResult] = []
-    group_text = [""]
-    refresher = asyncio.create_task(_refresh(journal, runner, group_text, progress, tally))
+    refresher = asyncio.create_task(_refresh(journal, runner, progress, tally))
     try:
         with _interrupts(runner, err):
             async with client:
@@ -73,6 +73,8 @@ async def run_group(
         refresher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await refresher
+        with contextlib.suppress(JournalError):  # the last line shows where the day stands as this worker ends
+            progress.group = await _group_text(journal, runner)
         progress.close(tally)
     if report is not None:
         for result in await asyncio.to_thread(day_results, journal):
@@ -82,17 +84,21 @@ async def run_group(
     return runner
 
 
-async def _refresh(journal: PostgresJournal, runner: GroupRunner, text: list[str], progress: Any, tally: Tally) -> None:
+async def _refresh(
+    journal: PostgresJournal, runner: GroupRunner, progress: PlainProgress | RichProgress, tally: Tally
+) -> None:
     """Keep the day's counts and the group's rate on the progress line (read off the event loop)."""
     while True:
         await asyncio.sleep(_GROUP_REFRESH_S)
         with contextlib.suppress(JournalError):
-            counts = await asyncio.to_thread(journal.day_counts)
-            state = await asyncio.to_thread(runner.bucket_state)
-            text[0] = group_progress_text(counts, state, runner.worker)
-            if hasattr(progress, "group"):
-                progress.group = text[0]
+            progress.group = await _group_text(journal, runner)
             progress.update(tally)
+
+
+async def _group_text(journal: PostgresJournal, runner: GroupRunner) -> str:
+    counts = await asyncio.to_thread(journal.day_counts)
+    state = await asyncio.to_thread(runner.bucket_state)
+    return group_progress_text(counts, state, runner.worker)
 
 
 def group_progress_text(counts: Mapping[str, int], state: Any, worker: str) -> str:

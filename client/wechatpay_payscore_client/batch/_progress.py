@@ -87,6 +87,7 @@ class PlainProgress:
         self._total = total
         self._interval = interval
         self._last = time.monotonic()
+        self.group = ""  # a group worker's view of the whole day (set by its command), shown after its own counts
 
     def update(self, tally: Tally) -> None:
         now = time.monotonic()
@@ -100,7 +101,10 @@ class PlainProgress:
         left = ""
         if self._total is not None and rate > 0 and tally.rows < self._total:
             left = f", about {int((self._total - tally.rows) / rate)} s left"
-        self._err.write(f"sync-batch: {done} rows ({tally.counts_text() or 'none yet'}), {rate:.1f} rows/s{left}\n")
+        group = f"; {self.group}" if self.group else ""
+        self._err.write(
+            f"sync-batch: {done} rows ({tally.counts_text() or 'none yet'}), {rate:.1f} rows/s{left}{group}\n"
+        )
         self._err.flush()
 
     def close(self, tally: Tally) -> None:
@@ -132,10 +136,12 @@ class RichProgress:
         )
         self._task = self._progress.add_task("", total=total, rate=0.0)
         self._progress.start()
+        self.group = ""  # a group worker's view of the whole day (set by its command), shown after its own counts
 
     def update(self, tally: Tally) -> None:
+        description = tally.counts_text() + (f" | {self.group}" if self.group else "")
         self._progress.update(
-            self._task, completed=tally.rows, description=tally.counts_text(), rate=tally.rows / tally.elapsed()
+            self._task, completed=tally.rows, description=description, rate=tally.rows / tally.elapsed()
         )
 
     def close(self, tally: Tally) -> None:
