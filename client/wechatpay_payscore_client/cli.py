@@ -1,6 +1,7 @@
 """`wechatpay-payscore`: run the life of a Pay Score service order from the command line.
 
     create | complete | modify | cancel | register-deduction | deduction | query | sync   (and sync-batch)
+    batch-report                                  (a day's batch, from its journal, read-only)
     notification verify                                                   (a notification from its headers and body)
 
 Each command runs one operation of the contract (`_cli.commands`), its flags derived from it (`_cli.fields`), the
@@ -96,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         add_command(commands, command, epilog=EPILOG, handler=run_command)
     _add_batch(commands)
+    _add_batch_report(commands)
     add_notification_parser(commands, handler=run_verify)
     return parser
 
@@ -118,9 +120,27 @@ def _add_batch(commands: Any) -> None:
     commands.choices["sync-batch"].set_defaults(handler=handler)
 
 
+def _add_batch_report(commands: Any) -> None:
+    """`batch-report`: the day's report from a batch journal, read-only (declared by the batch package)."""
+    from .batch._day_command import add_batch_report_parser, refused_command_line, run_batch_report  # noqa: PLC0415
+
+    def handler(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+        as_json = bool(getattr(args, "json", False))
+        for name, label in (("journal", "--journal"), ("report", "--report"), ("journal_dsn_env", "--journal-dsn-env")):
+            value = getattr(args, name, None)
+            # Quoted in the report's messages: a value that could be a key pasted here is refused first.
+            if isinstance(value, str) and not may_show(value, PATH, MAX_PATH_SHOWN):
+                message = f"wechatpay-payscore batch-report: {label} expects a file name, a DSN or a variable's name; "
+                message += f"got {shown(value, PATH)}"
+                return refused_command_line(message, as_json=as_json, out=out, err=err)
+        return run_batch_report(args, out=out, err=err)
+
+    add_batch_report_parser(commands).set_defaults(handler=handler)
+
+
 def _command_named(arguments: Sequence[str]) -> str | None:
     """The command a command line was meant for, when its first word names one (anything else is never quoted)."""
-    names = {command.name for command in COMMANDS} | {"sync-batch", "notification"}
+    names = {command.name for command in COMMANDS} | {"sync-batch", "batch-report", "notification"}
     first = next((word for word in arguments if not word.startswith("-")), None)
     return first if first in names else None
 
@@ -136,6 +156,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         args = _parser().parse_args(arguments)
     except UsageError as exc:
         message = redact_usage(str(exc), arguments)
+        if command == "batch-report":  # its own shape: {"error": ..., "exit_status": 2}, passwords masked
+            from .batch._day_command import refused_command_line  # noqa: PLC0415
+
+            return refused_command_line(message, as_json=as_json, out=stdout, err=stderr, arguments=arguments)
         return emit(usage_report(command, message), as_json=as_json, out=stdout, err=stderr)
     except SystemExit as exc:  # --help and --version print and exit 0
         return int(exc.code or 0)

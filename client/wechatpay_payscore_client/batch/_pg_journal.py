@@ -319,6 +319,23 @@ class PostgresJournal:
         """The group's rate bucket `name` (one row of this journal), on a connection of its own."""
         return GroupBucket(self._session.sibling("bucket"), self._sql, name=name, rate=rate)
 
+    # -- the day's report (`batch-report`) -----------------------------------------------------------------------
+
+    def worker_activity(self) -> GroupActivity:
+        """What each worker did (syncs sent, queries, orders finished, claims, take-overs and from whom) and who
+        holds which open order now, read in one snapshot. Read it before `records()` for a report (see `_day`)."""
+        statements = ReportStatements(self.schema)
+        with self._session.use("read") as connection, connection.transaction():
+            connection.execute(SNAPSHOT)
+            sent = [(row[0], int(row[1]), int(row[2])) for row in connection.execute(statements.worker_events)]
+            finished = [(row[0], int(row[1])) for row in connection.execute(statements.worker_finished)]
+            claims = [(row[0], row[1], int(row[2])) for row in connection.execute(statements.worker_claims)]
+            holds = [
+                Hold(out_order_no=row[0], worker=row[1], until=row[2], live=bool(row[3]))
+                for row in connection.execute(statements.holds)
+            ]
+        return group_activity(sent, finished, claims, holds)
+
 
 def same_request(given: Mapping[str, str], held: Mapping[str, str]) -> bool:
     """Two loads of one order agree: the same fields, where `paid_time` given in the same words (`now`, resolved by
@@ -390,3 +407,8 @@ def _record(row: TupleRow) -> OrderRecord:
         updated_at=row[10],
         finished_at=row[11],
     )
+
+
+# The day report's parts (`worker_activity`), imported after the journal they extend (added apart from its core).
+from ._day import GroupActivity, Hold, group_activity  # noqa: E402
+from ._pg_sql import SNAPSHOT, ReportStatements  # noqa: E402

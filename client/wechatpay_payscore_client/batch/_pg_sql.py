@@ -378,3 +378,47 @@ class Statements:
 # one database do not wait for each other (see `_pg_connect.lock_key`).
 ADVISORY_LOCK: Final[LiteralString] = "SELECT pg_advisory_xact_lock(%s)"
 SCHEMA_EXISTS: Final[LiteralString] = "SELECT to_regnamespace(%s) IS NOT NULL"
+
+
+# -- The day's report (`batch-report`): what each worker did and who holds what, read in one snapshot. -------------
+# A sync sent is a SEND event not withdrawn by an UNSEND; an order is finished by the worker that recorded its last
+# final event (OUTCOME, or INVALID for a refused row), counted only while the order is final.
+_WORKER_EVENTS: LiteralString = """
+    SELECT e.worker,
+           count(*) FILTER (WHERE e.kind = 'send') - count(*) FILTER (WHERE e.kind = 'unsend') AS syncs_sent,
+           count(*) FILTER (WHERE e.kind = 'query') AS queries
+      FROM {schema}.events AS e
+     GROUP BY e.worker
+"""
+_WORKER_FINISHED: LiteralString = """
+    SELECT f.worker, count(*)
+      FROM (SELECT DISTINCT ON (e.out_order_no) e.out_order_no, e.worker
+              FROM {schema}.events AS e
+             WHERE e.kind IN ('outcome', 'invalid')
+             ORDER BY e.out_order_no, e.sequence DESC) AS f
+      JOIN {schema}.orders AS o ON o.out_order_no = f.out_order_no AND o.phase = 'final'
+     GROUP BY f.worker
+"""
+_WORKER_CLAIMS: LiteralString = """
+    SELECT worker, taken_from, count(*) FROM {schema}.claims GROUP BY worker, taken_from
+"""
+# Who holds which open order now, and whether the lease is still live by the database's clock.
+_HOLDS: LiteralString = """
+    SELECT o.out_order_no, o.owner, o.lease_until, o.lease_until > t.now
+      FROM {schema}.orders AS o, (SELECT clock_timestamp() AS now) AS t
+     WHERE o.owner IS NOT NULL
+     ORDER BY o.out_order_no
+"""
+# The first statement of a report's transaction: every statement after it reads the same snapshot.
+SNAPSHOT: Final[LiteralString] = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+
+
+class ReportStatements:
+    """The day report's statements, bound to one schema (apart from `Statements`: only a report needs them)."""
+
+    def __init__(self, schema: str) -> None:
+        name = sql.Identifier(schema)
+        self.worker_events = _bind(_WORKER_EVENTS, name)
+        self.worker_finished = _bind(_WORKER_FINISHED, name)
+        self.worker_claims = _bind(_WORKER_CLAIMS, name)
+        self.holds = _bind(_HOLDS, name)
