@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL cluster of Debian's server, for tests: started in a temporary directory, removed after.
+"""A throwaway PostgreSQL cluster of Debian's server, for the tests and `make bench`: started in a temporary directory,
+removed after.
 
 PostgreSQL refuses to run as root (`initdb: error: cannot be run as root`) and CI runs as root: then the temporary
 directory belongs to the `postgres` system user and `initdb` / `pg_ctl` run as that user through `runuser`; a normal
@@ -10,7 +11,11 @@ directory. Two logins, each with one way in (pg_hba.conf as initdb writes it fro
 - `payscore_test`: over TCP only, with a password made for this run (scram-sha-256), as a service would log in.
 
 Durability is switched off (`fsync`, `synchronous_commit`, `full_page_writes`): the cluster lives as long as the
-test session, and a crash of the machine loses nothing the tests need.
+test session, and a crash of the machine loses nothing the tests need. `Cluster(durable=True)` keeps PostgreSQL's
+defaults (every commit flushed to disk), for `make bench`, which weighs the journal against SQLite's
+`synchronous=FULL`.
+
+The tests import it as `tests.postgres.cluster`, the bench as `tools.pg_cluster`: bench/ never imports tests/.
 """
 
 from __future__ import annotations
@@ -88,8 +93,9 @@ class Database:
 class Cluster:
     """`with Cluster() as cluster:` a running server; `cluster.new_database()` a fresh, empty database."""
 
-    def __init__(self, bindir: Path | None = None) -> None:
+    def __init__(self, bindir: Path | None = None, *, durable: bool = False) -> None:
         self.bindir = bindir or find_bindir()
+        self.durable = durable
         self.as_root = os.geteuid() == 0
         self.password = secrets.token_urlsafe(18)  # a new one per run: no fixed password in the tree
         self.root = Path(tempfile.mkdtemp(prefix="payscore-pg-"))
@@ -179,14 +185,13 @@ class Cluster:
             "listen_addresses": "'127.0.0.1'",
             "port": str(self.port),
             "unix_socket_directories": f"'{self.root}'",
-            "fsync": "off",
-            "synchronous_commit": "off",
-            "full_page_writes": "off",
             "max_connections": "100",
             "shared_buffers": "32MB",
         }
+        if not self.durable:
+            settings.update(fsync="off", synchronous_commit="off", full_page_writes="off")
         with (self.data / "postgresql.conf").open("a", encoding="utf-8") as conf:
-            conf.write("\n# tests/postgres/cluster.py\n")
+            conf.write("\n# tools/pg_cluster.py\n")
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
 
     def stop(self) -> None:

@@ -1,8 +1,9 @@
 """A real PostgreSQL for the journal's tests: one throwaway cluster per session, one fresh database per test.
 
-The cluster (tests/postgres/cluster.py) is Debian's server, started in a temporary directory as an unprivileged user
-and removed after the session, also when a test fails or the session is interrupted. A database per test is a copy
-of template0 (about 40 ms), so each test starts with no journal schema at all and may create as many as it likes.
+The cluster (tools/pg_cluster.py, imported here as tests.postgres.cluster) is Debian's server, started in a temporary
+directory as an unprivileged user and removed after the session, also when a test fails or the session is
+interrupted. A database per test is a copy of template0 (about 40 ms), so each test starts with no journal schema at
+all and may create as many as it likes.
 """
 
 from __future__ import annotations
