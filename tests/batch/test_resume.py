@@ -68,7 +68,7 @@ def test_ctrl_c_stops_taking_orders_and_the_rerun_finishes(emulator: Emulator, b
     emulator.inject(Fault.latency(0.05), times=None)
     source = write_csv(tmp_path / "orders.csv", [row(number) for number in numbers])
     process = start_batch([str(source), "--concurrency", "2", "--rate", "1000"], base_url)
-    time.sleep(1.5)
+    _wait_for_requests(emulator, 4)  # the batch is sending (a loaded machine may take seconds to start it)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 130, out + err
@@ -90,7 +90,7 @@ def test_a_second_ctrl_c_stops_at_once_and_leaves_the_journal_consistent(
     emulator.inject(Fault.latency(0.3), times=None)
     source = write_csv(tmp_path / "orders.csv", [row(number) for number in numbers])
     process = start_batch([str(source), "--concurrency", "4", "--rate", "1000"], base_url)
-    time.sleep(1.5)
+    _wait_for_requests(emulator, 4)
     process.send_signal(signal.SIGINT)
     time.sleep(0.05)
     process.send_signal(signal.SIGINT)
@@ -119,3 +119,10 @@ def test_ctrl_c_while_standard_input_is_still_open(emulator: Emulator, base_url:
     out, err = process.communicate(timeout=20)
     assert process.returncode == 130, out + err
     audit(tmp_path / "j", emulator, ["W1"])
+
+
+def _wait_for_requests(emulator: Emulator, count: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while len(emulator.requests) < count:
+        assert time.monotonic() < deadline, f"the batch sent fewer than {count} requests in {timeout:g} s"
+        time.sleep(0.05)

@@ -200,3 +200,27 @@ def test_the_batch_package_imports_psycopg_only_when_postgresql_is_named() -> No
         "assert 'psycopg' in sys.modules\n"
     )
     subprocess.run([COMMAND[0], "-c", code], check=True, timeout=60)
+
+
+def test_without_a_timeout_setting_the_lease_is_checked_against_the_default_timeout(
+    emulator: Emulator, emulator_server: tuple[Emulator, str], pg_database: Database, tmp_path: Path
+) -> None:
+    source = write_csv(tmp_path / "day.csv", [row("H00001")])
+    plain = {key: value for key, value in env(emulator_server[1], pg_database).items() if key != "WECHATPAY_TIMEOUT"}
+
+    def run_plain(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*COMMAND, str(source), "--journal-dsn-env", DSN_ENV, *args, "--json"],
+            env=plain,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    refused = run_plain("--lease", "20")
+    assert refused.returncode == 2, refused.stderr
+    assert "give at least 21" in json.loads(refused.stdout)["error"]  # the default timeout: 10 s per request
+    loaded = run_plain("--load-only")  # the default lease (120 s) suits the default timeout
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    assert json.loads(loaded.stdout)["group"]["loaded"] == 1

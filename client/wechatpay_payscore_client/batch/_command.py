@@ -401,7 +401,9 @@ def _execute(
     if target.is_postgres:
         assert client is not None  # noqa: S101 - no dry run on PostgreSQL
         assert settings is not None  # noqa: S101
-        args.attempt_seconds = settings.timeout or DEFAULT_TIMEOUT
+        # A request's whole time bound: the largest part of its timeout (the pipeline's per-attempt deadline).
+        default = max(part for part in DEFAULT_TIMEOUT.as_dict().values() if part)
+        args.attempt_seconds = float(settings.timeout) if settings.timeout else default
         args.lease = args.lease or _DEFAULT_LEASE
         if args.lease < 2 * args.attempt_seconds + 1:
             raise ConfigurationError(

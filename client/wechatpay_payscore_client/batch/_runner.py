@@ -44,8 +44,8 @@ from ._reading import (
 )
 from ._rows import BatchRow, RowChecker, shown_text
 from ._seen import SeenOrders
-from ._step import VERDICTS as _VERDICTS
 from ._step import Answer as _Answer
+from ._step import Next, Step, after_send, after_verdict, final
 from ._step import answer_of as _answer_of
 from ._step import event as _event
 from ._step import one_line as _one_line
@@ -533,7 +533,7 @@ class BatchRunner:
                 raise AssertionError(f"unexpected phase {record.phase}")
         return _result(record, row)
 
-    async def _send(  # noqa: PLR0911 - one return per kind of answer
+    async def _send(
         self, writer: JournalWriter, row: BatchRow, body: SyncServiceOrderRequest, record: OrderRecord, budget: _Budget
     ) -> OrderRecord:
         """Send attempt `record.attempts` (already journaled as SENDING) and journal what its answer means."""
@@ -555,10 +555,8 @@ class BatchRunner:
                 answer = _Answer("synced", request_id=response.headers.get("Request-ID"))
             if answer.kind != "rate_limited":
                 pacer.succeeded()
-            request_ids = record.with_request_id(answer.request_id)
-            if answer.kind == "synced":
-                return await self._final(writer, record, Outcome.SYNCED, request_ids=request_ids, detail="204")
-            if answer.kind in ("rate_limited", "not_sent"):
+            step = after_send(record, answer)  # the decision table: what this answer means
+            if step.next is Next.WAIT_THEN_SEND:
                 self.stats.rate_limited += answer.kind == "rate_limited"
                 pause = pacer.rate_limited(answer.retry_after)
                 budget.waits -= 1
@@ -569,11 +567,10 @@ class BatchRunner:
                         Outcome.UNRESOLVED,
                         code=answer.code,
                         message=f"{answer.message}; still so after {self._max_waits} waits: run the batch again",
-                        request_ids=request_ids,
+                        request_ids=step.record.request_ids,
                     )
-                # Proven not applied (WeChat Pay's signed 429, or nothing sent): the same order may go again.
-                record = record.evolve(phase=Phase.RETRY, request_ids=request_ids)
-                said = f"{answer.kind}: {answer.message}; batch paused {pause:.1f}s"
+                record = step.record
+                said = f"{step.event.detail}; batch paused {pause:.1f}s"
                 changes: list[Change] = [(record, _event(record, EventKind.ANSWER, said, answer.request_id))]
                 if self._stopping:
                     await writer.write(changes)
@@ -583,29 +580,10 @@ class BatchRunner:
                 await writer.write(changes)
                 record = retry
                 continue
-            if answer.kind in ("refused", "invalid"):
-                outcome = Outcome.REFUSED if answer.kind == "refused" else Outcome.INVALID
-                return await self._final(
-                    writer, record, outcome, code=answer.code, message=answer.message, request_ids=request_ids
-                )
-            if answer.kind == "signature_rejected":
+            if step.next is Next.STOP_RUN:
                 self.stats.fatal = f"WeChat Pay rejected the signature ({answer.message}): fix the keys; stopping"
                 self.stop()
-                return await self._final(
-                    writer,
-                    record,
-                    Outcome.UNRESOLVED,
-                    code=answer.code,
-                    message="401 SIGN_ERROR: the merchant keys or serial are wrong; fix them and run again",
-                    request_ids=request_ids,
-                )
-            # lost / order_done: only a query can tell what happened.
-            lost = record.lost_attempts + (answer.kind == "lost")
-            record = record.evolve(phase=Phase.IN_DOUBT, lost_attempts=lost, request_ids=request_ids)
-            await writer.write(
-                [(record, _event(record, EventKind.ANSWER, f"{answer.kind}: {answer.message}", answer.request_id))]
-            )
-            return record
+            return await self._record(writer, step)
 
     async def _query(
         self, writer: JournalWriter, row: BatchRow, body: SyncServiceOrderRequest, record: OrderRecord, budget: _Budget
@@ -644,28 +622,19 @@ class BatchRunner:
             await writer.write([(record, _event(record, EventKind.VERDICT, f"query failed: {budget.last_error}"))])
             return record
         pacer.succeeded()
-        verdict = str(reconciliation.verdict)
-        request_ids = record.with_request_id(reconciliation.request_id)
-        detail = f"{verdict}: {reconciliation.explanation}"
-        if verdict == "not_applied":
-            record = record.evolve(phase=Phase.RETRY, request_ids=request_ids)
-            await writer.write([(record, _event(record, EventKind.VERDICT, detail, reconciliation.request_id))])
-            return record
-        outcome, code = _VERDICTS.get(verdict, (Outcome.UNRESOLVED, "UNKNOWN_VERDICT"))
-        if outcome is Outcome.SYNCED_BY_EARLIER_ATTEMPT and record.lost_attempts == 0:
-            # DONE with an MCH detail for our paid_time, but no attempt of this journal was lost: someone else (a
-            # `sync` by hand, another journal) synced it with the same data.
-            outcome, code = Outcome.ALREADY_DONE_OTHERWISE, "ORDER_DONE"
-        return await self._final(
-            writer,
-            record,
-            outcome,
-            code=code,
-            message=reconciliation.explanation,
-            request_ids=request_ids,
-            detail=detail,
-            verdict=True,
-        )
+        step = after_verdict(record, str(reconciliation.verdict), reconciliation.explanation, reconciliation.request_id)
+        return await self._record(writer, step)
+
+    async def _record(self, writer: JournalWriter, step: Step) -> OrderRecord:
+        """Journal one step of the decision table; a final one is handed out once durable (see `_final`)."""
+        changes: list[Change] = [(step.record, step.event)]
+        if step.outcome_event is not None:
+            changes.append((step.record, step.outcome_event))
+        if step.record.phase is Phase.FINAL:
+            self._durable[step.record.out_order_no] = writer.submit(changes)
+        else:
+            await writer.write(changes)
+        return step.record
 
     async def _final(
         self,
@@ -676,30 +645,15 @@ class BatchRunner:
         code: str | None = None,
         message: str | None = None,
         request_ids: tuple[str, ...] | None = None,
-        detail: str | None = None,
-        verdict: bool = False,
     ) -> OrderRecord:
-        now = utc_now()
-        final = record.evolve(
-            phase=Phase.FINAL,
-            outcome=outcome,
-            code=code,
-            message=message,
-            request_ids=record.request_ids if request_ids is None else request_ids,
-            finished_at=now,
-        )
+        """An outcome this runner's own bounds decide (sends, queries or waits spent): unresolved, run again."""
+        done = final(record, outcome, code=code, message=message, request_ids=request_ids)
         text = f"{outcome}" + (f" {code}" if code else "") + (f": {message}" if message else "")
-        request_id = final.request_ids[-1] if final.request_ids else None
-        changes: list[Change] = []
-        if verdict:
-            changes.append((final, _event(final, EventKind.VERDICT, detail or text, request_id)))
-        elif detail is not None:
-            text += f" (answer: {detail})"  # the answer and the outcome it makes, in one event
-        changes.append((final, _event(final, EventKind.OUTCOME, text, request_id)))
+        request_id = done.request_ids[-1] if done.request_ids else None
         # Not awaited here: the worker may start its next order (already journaled as SENDING) while this commits;
         # the result is handed out only once it is durable (`_work`), so the answer is recorded before that step.
-        self._durable[final.out_order_no] = writer.submit(changes)
-        return final
+        self._durable[done.out_order_no] = writer.submit([(done, _event(done, EventKind.OUTCOME, text, request_id))])
+        return done
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
