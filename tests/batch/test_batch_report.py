@@ -20,7 +20,7 @@ from typing import Any
 from wechatpay_emulator import Emulator, Fault
 from wechatpay_payscore_client.batch import REPORT_COLUMNS, JournalError, Phase, SqliteJournal
 
-from .conftest import order_numbers, row, run_batch, seed, start_batch, write_csv
+from .conftest import COMMAND, order_numbers, row, run_batch, seed, start_batch, write_csv
 
 REPORT = [sys.executable, "-m", "wechatpay_payscore_client", "batch-report"]
 
@@ -231,5 +231,16 @@ def test_a_password_given_anywhere_is_never_printed(tmp_path: Path) -> None:
         result = report(*args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert secret not in result.stdout + result.stderr, args
+    # The rule is the journal target's: sync-batch refuses a DSN given as a variable's name without quoting it too.
+    source = write_csv(tmp_path / "in.csv", [row("P1")])
+    batch = subprocess.run(
+        [*COMMAND, str(source), "--journal-dsn-env", dsn, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert batch.returncode == 2 and "not a DSN" in batch.stdout + batch.stderr
+    assert secret not in batch.stdout + batch.stderr
     help_text = report("--help")
     assert help_text.returncode == 0 and "exit status:" in help_text.stdout and "in_doubt" in help_text.stdout

@@ -93,7 +93,6 @@ _PASSWORDS = (
     re.compile(r"postgres(?:ql)?://[^:/@\s]*:([^@\s]+)@", re.IGNORECASE),
     re.compile(r"\bpassword\s*=\s*'?([^'\s]+)", re.IGNORECASE),
 )
-_ENVIRONMENT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 
 
 def mask_passwords(message: str, arguments: Sequence[str]) -> str:
@@ -123,16 +122,6 @@ def _refuse(message: str, *, as_json: bool, out: IO[str], err: IO[str]) -> int:
     else:
         err.write(f"{COMMAND}: {message}\n")
     return code
-
-
-def _check_environment_name(args: argparse.Namespace) -> None:
-    """`--journal-dsn-env` names a variable: a DSN pasted there (its password with it) is refused unquoted."""
-    name = getattr(args, "journal_dsn_env", None)
-    if name is not None and not _ENVIRONMENT_NAME.fullmatch(name):
-        raise ConfigurationError(
-            "--journal-dsn-env takes the name of an environment variable (letters, digits and _), not a DSN; "
-            "the value given is not shown"
-        )
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -192,7 +181,6 @@ def run_batch_report(args: argparse.Namespace, *, out: IO[str] | None = None, er
     as_json = bool(getattr(args, "json", False))
     writer: ReportWriter | None = None
     try:
-        _check_environment_name(args)
         target = journal_target(args)
         _check_paths(args, target)
         read_at = utc_now()

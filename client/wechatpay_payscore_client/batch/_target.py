@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ __all__ = ["JournalTarget", "add_journal_arguments", "journal_target", "looks_li
 
 _DSN_SCHEMES = ("postgresql://", "postgres://")
 _DEFAULT_SCHEMA = "wechatpay_batch"  # as `_pg_connect.DEFAULT_SCHEMA`, without importing psycopg to know it
+_ENVIRONMENT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 
 
 def looks_like_dsn(text: str) -> bool:
@@ -100,6 +102,12 @@ def journal_target(args: argparse.Namespace, *, default_path: Path | None = None
     if given is not None and env_name is not None:
         raise ConfigurationError("give --journal or --journal-dsn-env, not both")
     if env_name is not None:
+        if not _ENVIRONMENT_NAME.fullmatch(env_name):
+            # Quoted in the messages below: a DSN pasted here (its password with it) is refused without quoting it.
+            raise ConfigurationError(
+                "--journal-dsn-env takes the name of an environment variable (letters, digits and _), not a DSN; "
+                "the value given is not shown"
+            )
         dsn = os.environ.get(env_name)
         if not dsn or not dsn.strip():
             raise ConfigurationError(f"--journal-dsn-env {env_name}: the environment variable {env_name} is not set")
