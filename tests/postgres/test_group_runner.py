@@ -204,3 +204,24 @@ def test_the_group_rate_holds_across_workers(
     window = 0.5
     worst = max(sum(1 for later in times[index:] if later - start < window) for index, start in enumerate(times))
     assert worst <= rate * window + 2, worst
+
+
+def test_running_the_day_again_settles_what_an_earlier_run_left_unresolved(
+    emulator: Emulator, emulator_server: tuple[Emulator, str], pg_database: Database
+) -> None:
+    numbers = order_numbers("U", 5)
+    seed(emulator, numbers)
+    emulator.inject(Fault.rate_limited(retry_after=0), times=1, out_order_no=numbers[0])
+    emulator.inject(Fault.apply_then_drop(), times=1, out_order_no=numbers[1])
+    emulator.inject(Fault.system_error(), times=None, out_order_no=numbers[1])  # its queries fail too
+    rows = [row(number) for number in numbers]
+    [(first, _)] = run_workers(emulator_server[1], pg_database, [("first", rows)], max_waits=0, max_queries=1)
+    unresolved = sorted(result.out_order_no for result in first if result.outcome is Outcome.UNRESOLVED)
+    assert unresolved == numbers[:2]
+    emulator.clear_faults()
+    [(second, runner)] = run_workers(emulator_server[1], pg_database, [("second", rows)])
+    assert runner.stats.reopened == 2
+    assert sorted(result.out_order_no for result in second) == numbers[:2]  # the settled ones are left alone
+    found = audit(pg_database, emulator, numbers)
+    assert found["records"][numbers[0]].outcome is Outcome.SYNCED
+    assert found["records"][numbers[1]].outcome is Outcome.SYNCED_BY_EARLIER_ATTEMPT

@@ -17,7 +17,6 @@ import os
 import signal
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from enum import IntEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -27,6 +26,7 @@ from wechatpay_auth import ConfigurationError, WechatPayError
 from .._factory import DEFAULT_TIMEOUT
 from .._options import add_merchant_arguments
 from .._settings import settings_from_args
+from ._exits import BatchExit
 from ._group import GroupRunner, default_worker_name
 from ._group_command import day_exit_state, run_group
 from ._input import BatchInputError, RawRow, open_rows
@@ -42,16 +42,6 @@ if TYPE_CHECKING:
     from ._journal import JournalEvent
 
 __all__ = ["BatchExit", "add_sync_batch_parser", "default_journal_path", "run_sync_batch"]
-
-
-class BatchExit(IntEnum):
-    """What `sync-batch`'s exit status tells a script."""
-
-    ALL_SETTLED = 0  # every order synced, or confirmed done
-    BAD_CONFIGURATION = 2  # bad flags or configuration, an input or journal that cannot be read: nothing was sent
-    SOME_REFUSED_OR_INVALID = 3  # some orders were refused or invalid; none is unresolved
-    SOME_UNRESOLVED = 5  # some orders' outcome could not be established: run the same command again
-    INTERRUPTED = 130  # Ctrl-C: run the same command again to finish (in-flight orders are queried first)
 
 
 EPILOG = """\
@@ -489,6 +479,7 @@ def _group_document(runner: GroupRunner, day: Mapping[str, int] | None) -> dict[
         "settled_here": stats.settled,
         "fenced": stats.fenced,
         "released": stats.released,
+        "reopened": stats.reopened,
     }
 
 

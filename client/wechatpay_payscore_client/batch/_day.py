@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from ._command import BatchExit
+from ._exits import BatchExit
 from ._journal import EventKind, JournalEvent, OrderRecord, Phase
 from ._outcome import SETTLED, OrderResult, Outcome
 

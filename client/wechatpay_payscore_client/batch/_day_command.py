@@ -40,8 +40,8 @@ from typing import IO, Any
 
 from wechatpay_auth import ConfigurationError
 
-from ._command import BatchExit
 from ._day import DayEntry, DayReport, Standing, build_day_report
+from ._exits import BatchExit
 from ._journal import JournalError, SqliteJournal, utc_now
 from ._report import ReportWriter
 from ._target import JournalTarget, add_journal_arguments, journal_target

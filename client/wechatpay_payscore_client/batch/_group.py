@@ -101,6 +101,7 @@ class GroupStats:
     rate_limited: int = 0
     fenced: int = 0  # orders this worker lost to a take-over: it recorded and sent nothing more for them
     released: int = 0
+    reopened: int = 0  # orders an earlier run left unresolved, put back in doubt by this worker
     unfinished: list[str] = attrs.field(factory=list)
     stopped: bool = False
     aborted: bool = False
@@ -233,6 +234,9 @@ class GroupRunner:
                 yield result
         if self._stopping or not settle:
             return
+        reopen = getattr(self._journal, "reopen_unresolved", None)
+        if reopen is not None:  # running the day again looks again at what an earlier run left unresolved
+            self.stats.reopened = len(await asyncio.to_thread(reopen, self.worker))
         if self._bucket is None:
             self._bucket = await asyncio.to_thread(_open_bucket, self._journal, self._rate)
         heart = asyncio.create_task(self._heartbeat(), name="batch-heartbeat")

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from ._group import GroupRunner
-from ._journal import JournalError, OrderRecord, Phase
+from ._journal import JournalError
 from ._outcome import OrderResult, Outcome
 from ._progress import Tally, make_progress
 
@@ -118,33 +118,11 @@ def group_progress_text(counts: Mapping[str, int], state: Any, worker: str) -> s
 
 
 def day_results(journal: PostgresJournal) -> list[OrderResult]:
-    """Every order of the day once, as the journal holds it (an open order as `unresolved`, saying where it is)."""
-    return [_day_result(record) for record in journal.records()]
+    """Every order of the day once, as the journal holds it and as `batch-report` reports it (`_day`): an open
+    order as `unresolved`, its code saying where it stands."""
+    from ._day import day_entry  # noqa: PLC0415 - the report's builder, needed only for --report
 
-
-def _day_result(record: OrderRecord) -> OrderResult:
-    if record.phase is Phase.FINAL and record.outcome is not None:
-        return OrderResult(
-            out_order_no=record.out_order_no,
-            outcome=record.outcome,
-            line=record.line,
-            code=record.code,
-            message=record.message,
-            request_ids=record.request_ids,
-            attempts=record.attempts,
-            paid_time=record.request.get("paid_time"),
-            finished_at=record.finished_at,
-        )
-    return OrderResult(
-        out_order_no=record.out_order_no,
-        outcome=Outcome.UNRESOLVED,
-        line=record.line,
-        code=f"OPEN_{str(record.phase).upper()}",
-        message=f"not settled yet ({record.phase}): run sync-batch again against this journal to finish the day",
-        request_ids=record.request_ids,
-        attempts=record.attempts,
-        paid_time=record.request.get("paid_time"),
-    )
+    return [day_entry(record).result for record in journal.records()]
 
 
 def day_exit_state(counts: Mapping[str, int], tally: Tally) -> str:

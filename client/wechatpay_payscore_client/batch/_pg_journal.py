@@ -27,7 +27,7 @@ from typing import Any
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
-from ._journal import EventKind, JournalEvent, OrderRecord, Phase
+from ._journal import EventKind, JournalEvent, OrderRecord, Phase, utc_now
 from ._outcome import Outcome
 from ._pg_bucket import GroupBucket
 from ._pg_connect import DEFAULT_SCHEMA, Session, check_schema_name, lock_key
@@ -141,6 +141,19 @@ class PostgresJournal:
         counts["open"] = sum(int(row[1]) for row in rows if str(row[0]) in _OPEN_PHASES)
         counts["held"] = sum(int(row[2]) for row in rows)
         return counts
+
+    def reopen_unresolved(self, worker: str) -> list[str]:
+        """Put every order an earlier run left `unresolved` back in doubt (queried before anything is sent), so
+        that running the day again settles it, as with the SQLite journal; the orders reopened."""
+        _check_worker(worker)
+        params = {
+            "at": utc_now(),
+            "worker": worker,
+            "detail": f"reopened by {worker}: unresolved by an earlier run; queried before anything is sent",
+        }
+        with self._session.use("reopen the unresolved orders in") as connection, connection.transaction():
+            connection.execute(ADVISORY_LOCK, (lock_key("reopen", self.schema),))
+            return sorted(row[0] for row in connection.execute(self._sql.reopen, params).fetchall())
 
     # -- the group (GroupJournal) --------------------------------------------------------------------------------
 

@@ -252,6 +252,19 @@ _RELEASE: LiteralString = """
       FROM held WHERE o.out_order_no = held.out_order_no
     RETURNING o.out_order_no
 """
+# A rerun of the day looks again at the orders an earlier run left unresolved, as the single-process journal does:
+# each goes back to IN_DOUBT (queried before anything is sent), with an event saying who reopened it and why.
+_REOPEN: LiteralString = """
+    WITH reopened AS (
+        UPDATE {schema}.orders SET phase = 'in_doubt', outcome = NULL, code = NULL, message = NULL,
+               finished_at = NULL, updated_at = %(at)s, written_at = now()
+         WHERE phase = 'final' AND outcome = 'unresolved'
+        RETURNING out_order_no, attempts
+    )
+    INSERT INTO {schema}.events (out_order_no, kind, attempt, detail, request_id, at, worker)
+    SELECT out_order_no, 'verdict', attempts, %(detail)s, NULL, %(at)s, %(worker)s FROM reopened ORDER BY out_order_no
+    RETURNING out_order_no
+"""
 # The day as a whole, for every worker's progress display and its "is anything left?" (one scan of `orders`).
 _DAY_COUNTS: LiteralString = """
     SELECT coalesce(outcome, phase) AS state, count(*)::bigint,
@@ -364,6 +377,7 @@ class Statements:
         self.release = _bind(_RELEASE, name)
         self.claim_log = _bind(_CLAIM_LOG, name)
         self.day_counts = _bind(_DAY_COUNTS, name)
+        self.reopen = _bind(_REOPEN, name)
         self.load = _bind(_LOAD, name)
         self.loaded_as = _bind(_LOADED_AS, name)
         self.log_load = _bind(_LOG_LOAD, name)
