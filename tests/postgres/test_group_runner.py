@@ -225,3 +225,58 @@ def test_running_the_day_again_settles_what_an_earlier_run_left_unresolved(
     found = audit(pg_database, emulator, numbers)
     assert found["records"][numbers[0]].outcome is Outcome.SYNCED
     assert found["records"][numbers[1]].outcome is Outcome.SYNCED_BY_EARLIER_ATTEMPT
+
+
+def test_a_worker_whose_order_was_taken_over_mid_request_records_nothing_and_the_taker_queries_first(
+    emulator: Emulator, emulator_server: tuple[Emulator, str], pg_database: Database
+) -> None:
+    number = "S00001"
+    seed(emulator, [number])
+    emulator.inject(Fault.latency(1.5), times=1, out_order_no=number)  # its sync is held open, then applied
+
+    def steal() -> None:
+        # What a long pause of this worker looks like to the group: its lease ran out and another worker claimed
+        # the order while its request was in flight (the lease is cut short here, in the database itself).
+        deadline = time.monotonic() + 20
+        while not any(request.out_order_no == number for request in emulator.in_flight):
+            assert time.monotonic() < deadline, "the sync never reached the emulator"
+            time.sleep(0.02)
+        with pg_database.connect() as connection:
+            connection.execute("UPDATE day.orders SET lease_until = now() - interval '1 second'")
+        thief = PostgresJournal(pg_database.dsn, schema=SCHEMA)
+        try:
+            [claimed] = thief.claim(1, "thief", lease_seconds=1.0)  # then gone: its lease runs out in 1 s
+            assert claimed.query_first and claimed.taken_from == "stale"
+        finally:
+            thief.close()
+
+    async def main() -> tuple[list[OrderResult], GroupRunner]:
+        stealing = asyncio.create_task(asyncio.to_thread(steal))
+        outcome = await _worker(emulator_server[1], pg_database, "stale", [row(number)], concurrency=1)
+        await stealing
+        return outcome
+
+    results, runner = asyncio.run(main())
+    assert runner.stats.fenced == 1  # its 204 arrived after the take-over: nothing recorded
+    assert runner.stats.taken_over == 1  # it took the order back from the vanished thief, as anyone would
+    assert [result.outcome for result in results] == [Outcome.SYNCED_BY_EARLIER_ATTEMPT]
+    syncs = [entry for entry in emulator.requests if entry.out_order_no == number and entry.method == "POST"]
+    assert len(syncs) == 1  # never sent again: the take-over queried and found it applied
+    journal = PostgresJournal(pg_database.dsn, schema=SCHEMA, read_only=True)
+    try:
+        kinds = [event.kind for event in journal.events(number)]
+        assert kinds == [
+            EventKind.SEND,  # stale, first attempt
+            EventKind.ANSWER,  # stale again, after taking it back: no answer recorded by the thief
+            EventKind.QUERY,
+            EventKind.VERDICT,
+            EventKind.OUTCOME,
+        ], kinds
+        assert [(entry.worker, entry.taken_from) for entry in journal.claim_history(number)] == [
+            ("stale", None),
+            ("thief", "stale"),
+            ("stale", "thief"),
+        ]
+    finally:
+        journal.close()
+    audit(pg_database, emulator, [number])
