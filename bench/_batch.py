@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from cryptography.hazmat.primitives import hashes
@@ -53,8 +53,12 @@ __all__ = [
     "batch_as_json",
     "batch_sizes_from_env",
     "batch_table",
+    "run_alone",
     "run_batch",
 ]
+
+SizesT = TypeVar("SizesT")
+ResultsT = TypeVar("ResultsT")
 
 SERVICE_ID = "2002000000000558128851361561536"
 SUB_MCHID = "1900000109"
@@ -176,6 +180,10 @@ class EmulatorProcess:
             ]
             self._control.post("/_emulator/orders", json=orders).raise_for_status()
         self._control.put("/_emulator/requests/capacity", json={"capacity": 1}).raise_for_status()
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
 
     def close(self) -> None:
         if hasattr(self, "_control"):
@@ -399,14 +407,25 @@ def batch_as_json(results: BatchResults) -> dict[str, Any]:
     }
 
 
-def main() -> int:
-    """`python -m bench._batch`: only the batch section (`BENCH_QUICK=1` for a smoke run)."""
-    results = run_batch(batch_sizes_from_env(), lambda text: print(f"bench: {text}", file=sys.stderr, flush=True))
-    print(batch_table(results), flush=True)
+def run_alone(
+    section: Callable[[SizesT, Callable[[str], None]], ResultsT],
+    sizes: SizesT,
+    table: Callable[[ResultsT], str],
+    as_json: Callable[[ResultsT], dict[str, Any]],
+) -> int:
+    """One section run on its own (`python -m bench._batch`, `python -m bench._group`): its table on stdout, its
+    figures as JSON to `BENCH_JSON` if set."""
+    results = section(sizes, lambda text: print(f"bench: {text}", file=sys.stderr, flush=True))
+    print(table(results), flush=True)
     destination = os.environ.get("BENCH_JSON")
     if destination:
-        Path(destination).write_text(json.dumps(batch_as_json(results), indent=2) + "\n", encoding="utf-8")
+        Path(destination).write_text(json.dumps(as_json(results), indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def main() -> int:
+    """`python -m bench._batch`: only the batch section (`BENCH_QUICK=1` for a smoke run)."""
+    return run_alone(run_batch, batch_sizes_from_env(), batch_table, batch_as_json)
 
 
 if __name__ == "__main__":

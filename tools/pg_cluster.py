@@ -206,6 +206,11 @@ class Cluster:
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
+    @property
+    def server_pid(self) -> int:
+        """The postmaster's process id (the first line of postmaster.pid), while the server runs."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def __enter__(self) -> Cluster:
         try:
             self.start()
