@@ -285,29 +285,36 @@ class WechatPayClient(Client):
         # Held as long as the loop lives, so that its weak set of async generators keeps the guard until shutdown.
         self._loop_guards[loop] = (generator, started)
 
-    def reconcile(self, operation: str, body: Any, *, out_order_no: str | None = None) -> Reconciliation:
+    def reconcile(
+        self, operation: str, body: Any, *, out_order_no: str | None = None, policy: ReconcilePolicy | None = None
+    ) -> Reconciliation:
         """What a call of `operation` (its operationId) with `body` did, by its verified evidence query.
 
         Nothing of the call is sent: it is checked like a call, then the query the contract names for it
-        (`x-outcome.evidence`) is sent, verified and read with the contract's verdict rows. Bounded by the
-        client's `ReconcilePolicy`; raises `ReconciliationError` when the query could not be completed (the doubt
-        remains), `RequestValidationError` for arguments that cannot make the call.
+        (`x-outcome.evidence`) is sent, verified and read with the contract's verdict rows. Bounded by `policy`,
+        else the client's `ReconcilePolicy` (`ReconcilePolicy(max_queries=1)`: exactly one query, for a caller
+        that paces and journals each one itself); raises `ReconciliationError` when the query could not be
+        completed (the doubt remains), `RequestValidationError` for arguments that cannot make the call.
         """
         from ._drivers import run_sync  # noqa: PLC0415 - with the pipeline
 
         client = self.get_httpx_client()
         assert isinstance(client, _HTTPClient)  # noqa: S101 - built above, never replaced (set_httpx_client refuses)
-        call = _reconcile_call(self._pipeline, client.build_request, operation, body, out_order_no)
-        return run_sync(self._pipeline, self._pipeline.reconcile_flow(call), client.pipeline_transport.inner)
+        pipeline = self._pipeline if policy is None else attrs.evolve(self._pipeline, reconcile_policy=policy)
+        call = _reconcile_call(pipeline, client.build_request, operation, body, out_order_no)
+        return run_sync(pipeline, pipeline.reconcile_flow(call), client.pipeline_transport.inner)
 
-    async def reconcile_async(self, operation: str, body: Any, *, out_order_no: str | None = None) -> Reconciliation:
+    async def reconcile_async(
+        self, operation: str, body: Any, *, out_order_no: str | None = None, policy: ReconcilePolicy | None = None
+    ) -> Reconciliation:
         """The async twin of `reconcile`."""
         from ._drivers import run_async  # noqa: PLC0415 - with the pipeline
 
         client = self.get_async_httpx_client()
         assert isinstance(client, _AsyncHTTPClient)  # noqa: S101 - built above, never replaced
-        call = _reconcile_call(self._pipeline, client.build_request, operation, body, out_order_no)
-        return await run_async(self._pipeline, self._pipeline.reconcile_flow(call), client.pipeline_transport.inner)
+        pipeline = self._pipeline if policy is None else attrs.evolve(self._pipeline, reconcile_policy=policy)
+        call = _reconcile_call(pipeline, client.build_request, operation, body, out_order_no)
+        return await run_async(pipeline, pipeline.reconcile_flow(call), client.pipeline_transport.inner)
 
     def __enter__(self) -> WechatPayClient:
         return self

@@ -125,9 +125,11 @@ def test_a_send_needs_a_live_lease_and_a_query_after_an_attempt_that_may_have_le
     assert short == []
     journal.release([claimed["S0001"].lease])
     (expiring,) = journal.claim(1, "w2", lease_seconds=0.2)
-    time.sleep(0.3)  # the lease lapsed and nobody took the order: answers may still be recorded, sends may not
+    time.sleep(0.3)  # the lease lapsed and nobody took the order: answers may still be recorded, requests may not
     assert journal.write_held([expiring.lease], [send(expiring.record)]) == {"S0001": Held.LEASE_EXPIRED}
-    note = change(expiring.record, EventKind.QUERY, "reconciling query")
+    query = change(expiring.record, EventKind.QUERY, "reconciling query")
+    assert journal.write_held([expiring.lease], [query]) == {"S0001": Held.LEASE_EXPIRED}
+    note = change(expiring.record, EventKind.ANSWER, "lost: no answer", phase=Phase.IN_DOUBT)
     assert journal.write_held([expiring.lease], [note]) == {"S0001": Held.APPLIED}
     assert journal.heartbeat("w2") == []  # an expired lease is not renewed: w2 must claim the order again
     journal.close()

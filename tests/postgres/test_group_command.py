@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,9 @@ def test_a_row_that_differs_from_the_loaded_day_is_reported_not_sent(
     ("args", "says"),
     [
         (["--journal", "postgresql://batch:test-only-secret@127.0.0.1:1/payments"], "carries a password"),
+        (["--journal", "postgresql://u:test-only-secret%ZZ@127.0.0.1:1/pay"], "password"),
+        (["--journal", "postgresql://127.0.0.1:1/pay?nosuch=1"], "not a PostgreSQL connection"),
+        (["--journal", "postgresql://u:test-only-secret@127.0.0.1:1/pay?nosuch=1"], "password"),
         (["--journal-dsn-env", "TEST_ONLY_UNSET_VARIABLE"], "is not set"),
         (["--journal", "day.journal", "--lease", "30"], "PostgreSQL journal only"),
         (["--journal", "day.journal", "--load-only"], "PostgreSQL journal only"),
@@ -224,3 +228,15 @@ def test_without_a_timeout_setting_the_lease_is_checked_against_the_default_time
     loaded = run_plain("--load-only")  # the default lease (120 s) suits the default timeout
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
     assert json.loads(loaded.stdout)["group"]["loaded"] == 1
+
+
+def test_a_worker_without_input_on_a_journal_with_no_day_waits_a_lease_then_says_so(
+    emulator: Emulator, emulator_server: tuple[Emulator, str], pg_database: Database
+) -> None:
+    started = time.monotonic()
+    code, out, err = run(group_args("--json"), emulator_server[1], pg_database)
+    document = json.loads(out)
+    assert code == 2, err  # not "settled": nothing was loaded
+    assert "load the day first" in document["error"]
+    assert time.monotonic() - started >= 6  # it waited one lease for a loader
+    assert emulator.requests == []

@@ -611,12 +611,6 @@ class StaleRequests(AssertionError):
     """A worker stopped past its lease sent requests after it was continued."""
 
 
-@pytest.mark.xfail(
-    raises=StaleRequests,
-    strict=True,
-    reason="the runner's reconciling query (client.reconcile_async) retries a query whose read timed out while the "
-    "worker was stopped, on its own: no QUERY event, no token, no lease check; remove this mark once it does not",
-)
 def test_a_worker_stopped_past_its_lease_sends_nothing_when_it_wakes(
     emulator_server: tuple[Emulator, str], emulator: Emulator, pg_database: Database, tmp_path: Path
 ) -> None:

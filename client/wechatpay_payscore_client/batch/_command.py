@@ -297,6 +297,7 @@ async def _run(
 
 
 _DAY_EXITS = {
+    "empty": BatchExit.BAD_CONFIGURATION,
     "open": BatchExit.SOME_UNRESOLVED,
     "unresolved": BatchExit.SOME_UNRESOLVED,
     "refused_or_invalid": BatchExit.SOME_REFUSED_OR_INVALID,
@@ -370,8 +371,9 @@ def run_sync_batch(args: argparse.Namespace, *, out: IO[str] | None = None, err:
 def _close_report(session: _Session) -> None:
     if session.report is None:
         return
-    if session.code is BatchExit.BAD_CONFIGURATION:
-        session.report.discard()  # nothing was run: no report
+    if session.code is BatchExit.BAD_CONFIGURATION or (session.group is not None and session.failure):
+        # Nothing was run; or a group worker failed before writing the day's report: an earlier one stays.
+        session.report.discard()
     else:
         session.report.close()
 

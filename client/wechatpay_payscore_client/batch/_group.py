@@ -32,21 +32,36 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
+import secrets
 import socket
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._journal import EventKind, JournalError, OrderRecord, Phase
+from ._held_writer import HeldWriter
+from ._journal import EventKind, JournalError, JournalEvent, OrderRecord, Phase
 from ._outcome import OrderResult, Outcome
-from ._pg_group import DEFAULT_LEASE_SECONDS, BucketState, Claimed, GroupJournal, Held, Lease, LoadResult, Take
+from ._pg_group import DEFAULT_LEASE_SECONDS, Bucket, BucketState, Claimed, GroupJournal, Held, Lease, LoadResult
 from ._reading import Checked, Reading, RowInput, checked_chunks, default_checker, duplicate_result
 from ._rows import BatchRow, RowChecker
 from ._seen import SeenOrders
-from ._step import Answer, Next, Step, after_send, after_verdict, answer_of, event, final, one_line, rate_limited_in
+from ._step import (
+    Answer,
+    Next,
+    Step,
+    after_send,
+    after_verdict,
+    answer_of,
+    event,
+    final,
+    one_line,
+    outcome_event,
+    rate_limited_in,
+)
 
 if TYPE_CHECKING:
     import datetime
@@ -59,30 +74,27 @@ __all__ = ["GroupRunner", "GroupStats", "default_worker_name"]
 
 _LEASE_MARGIN_S = 1.0  # besides the request's own bound: scheduling, the journal's write, clock granularity
 _POLL_S = 0.5  # how often an idle worker looks for orders to claim (others' leases that expired, or none left)
+_SUCCEEDED_EVERY_S = 1.0  # a worker tells the bucket "not a 429" at most this often (one statement, not one per answer)
+_UNREACHABLE_BACKOFF_S = (1.0, 30.0)  # this host cannot reach WeChat Pay: it backs off alone, the group goes on
+_log = logging.getLogger("wechatpay_payscore_client.batch")
 
 
-class Bucket(Protocol):
-    """The group's rate bucket as the runner uses it (`GroupBucket`)."""
-
-    def take(self) -> Take: ...
-    def rate_limited(self, retry_after: float | None) -> float: ...
-    def succeeded(self) -> None: ...
-    def state(self) -> BucketState: ...
-    def close(self) -> None: ...
+def _lease_clock() -> float:
+    """The clock leases are checked by: one that counts a suspended machine's sleep (CLOCK_BOOTTIME, Linux), so a
+    host that wakes from suspend finds its leases over; else the monotonic clock."""
+    return time.clock_gettime(_BOOTTIME) if _BOOTTIME is not None else time.monotonic()
 
 
-class GroupProgress(Protocol):
-    """What a worker can read of the whole day for its progress display (`PostgresJournal.day_counts`)."""
-
-    def day_counts(self) -> Mapping[str, int]: ...
+_BOOTTIME: int | None = getattr(time, "CLOCK_BOOTTIME", None)
 
 
 Reconciler = Callable[["WechatPayClient", str, "SyncServiceOrderRequest"], Awaitable[Any]]
 
 
 def default_worker_name() -> str:
-    """`host:pid`: unique among the group's live processes, and tells an operator where to look."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """`host:pid:random`: tells an operator where to look, and stays unique when hosts' names and pids repeat
+    (containers each running as pid 1 on one host's network)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 @attrs.define
@@ -102,6 +114,7 @@ class GroupStats:
     fenced: int = 0  # orders this worker lost to a take-over: it recorded and sent nothing more for them
     released: int = 0
     reopened: int = 0  # orders an earlier run left unresolved, put back in doubt by this worker
+    heartbeat_failures: int = 0  # renewals that could not reach the journal (the leases then lapse: sends stop)
     unfinished: list[str] = attrs.field(factory=list)
     stopped: bool = False
     aborted: bool = False
@@ -189,6 +202,10 @@ class GroupRunner:
         self.stats = GroupStats()
         self.load_result: LoadResult | None = None
         self._holds: dict[str, _Hold] = {}
+        self._to_release: list[Lease] = []  # orders given up mid-run, released with the next claim
+        self._held_writer: HeldWriter | None = None
+        self._unreachable = 0.0  # this host's own backoff while WeChat Pay cannot be reached (seconds)
+        self._told_succeeded = float("-inf")
         self._stopping = False
         self._stop_event: asyncio.Event | None = None
         self._tasks: set[asyncio.Task[OrderResult | None]] = set()
@@ -234,11 +251,14 @@ class GroupRunner:
                 yield result
         if self._stopping or not settle:
             return
-        reopen = getattr(self._journal, "reopen_unresolved", None)
-        if reopen is not None:  # running the day again looks again at what an earlier run left unresolved
-            self.stats.reopened = len(await asyncio.to_thread(reopen, self.worker))
+        if rows is None and not await self._day_loaded():
+            return
+        # Running the day again looks again at what an earlier run left unresolved (queried first).
+        self.stats.reopened = len(await asyncio.to_thread(self._journal.reopen_unresolved, self.worker))
         if self._bucket is None:
-            self._bucket = await asyncio.to_thread(_open_bucket, self._journal, self._rate)
+            self._bucket = await asyncio.to_thread(self._journal.bucket, self._rate)
+        self._held_writer = HeldWriter(self._journal, clock=_lease_clock)
+        self._held_writer.start()
         heart = asyncio.create_task(self._heartbeat(), name="batch-heartbeat")
         failure: BaseException | None = None
         try:
@@ -249,12 +269,14 @@ class GroupRunner:
             raise
         finally:
             heart.cancel()
-            with contextlib.suppress(asyncio.CancelledError, JournalError):
-                await heart
+            ended = await asyncio.gather(heart, return_exceptions=True)
             if self._tasks:  # an error or the consumer left early: stop the rest now
                 self.abort()
                 await asyncio.gather(*self._tasks, return_exceptions=True)
-            await self._release_unstarted(failure)
+            await self._held_writer.close()
+            await self._release(failure, ending=True)
+            if failure is None and isinstance(ended[0], Exception):
+                raise ended[0]  # the heartbeat failed on something other than the journal: a bug, not hidden
             if self._bucket_given is None and self._bucket is not None:
                 with contextlib.suppress(JournalError):
                     self._last_state = await asyncio.to_thread(self._bucket.state)
@@ -267,9 +289,11 @@ class GroupRunner:
         while True:
             claimed: list[Claimed] = []
             free = self._concurrency - len(self._tasks)
+            await self._release(None, ending=False)
             if not self._stopping and free > 0:
+                asked = _lease_clock()  # the leases began no earlier than this: the local deadline errs early
                 claimed = await asyncio.to_thread(self._journal.claim, free, self.worker, self._lease)
-                self._start(claimed)
+                self._start(claimed, asked)
             if not self._tasks:
                 if self._stopping:
                     return
@@ -300,19 +324,36 @@ class GroupRunner:
             if fatal is not None and not self._tasks:
                 raise fatal
 
-    def _start(self, claimed: Sequence[Claimed]) -> None:
-        now = time.monotonic()
+    def _start(self, claimed: Sequence[Claimed], asked: float) -> None:
+        now = _lease_clock()
         for item in claimed:
             self.stats.claimed += 1
             self.stats.taken_over += item.taken_from is not None
-            hold = _Hold(lease=item.lease, deadline=now + self._lease, since=now, phase=item.record.phase)
+            hold = _Hold(lease=item.lease, deadline=asked + self._lease, since=now, phase=item.record.phase)
             self._holds[item.record.out_order_no] = hold
             task = asyncio.create_task(self._settle(item, hold), name=f"batch-order-{item.record.out_order_no}")
             self._tasks.add(task)
 
     def _open_orders(self) -> int:
-        counts = _day_counts(self._journal)
-        return counts.get("open", 0) if counts is not None else 0
+        return self._journal.day_counts().get("open", 0)
+
+    async def _day_loaded(self) -> bool:
+        """A worker without input settles a day another loaded: it waits (up to one lease) for the day to be in
+        the journal, so that a worker started before its loader ends does not take an empty journal for a day
+        settled. False (and `stats.fatal`) if it never came."""
+        deadline = _lease_clock() + self._lease
+        while not self._stopping:
+            counts = await asyncio.to_thread(self._journal.day_counts)
+            if counts.get("total", 0):
+                return True
+            if _lease_clock() >= deadline:
+                self.stats.fatal = (
+                    f"the journal holds no orders after {self._lease:g} s: load the day first "
+                    "(sync-batch INPUT --load-only), or give INPUT to this worker"
+                )
+                return False
+            await self._pause(self._poll)
+        return False
 
     async def _pause(self, seconds: float) -> None:
         assert self._stop_event is not None  # noqa: S101
@@ -395,31 +436,29 @@ class GroupRunner:
                         code="NOT_APPLIED",
                         message=f"not applied after {self._max_sends} sends by one worker; run the batch again",
                     )
-                    record = await self._write(hold, [(done, event(done, EventKind.OUTCOME, "unresolved"))])
+                    record = await self._write(hold, [(done, outcome_event(done))])
                 else:
                     record = await self._send(hold, record, budget)
-        except _Fenced:
-            # Taken over (or released) while this worker could not renew its lease: it records nothing more.
-            self.stats.fenced += 1
+        except _Fenced as fenced:
             hold.lost = True
             self._unfinished(record.out_order_no)
+            if fenced.held is Held.NOT_HELD:
+                # Taken over while this worker could not renew its lease: it records and sends nothing more.
+                self.stats.fenced += 1
             return None
         self.stats.settled += 1
         return _result(record)
 
     async def _send(self, hold: _Hold, record: OrderRecord, budget: _Budget) -> OrderRecord:
-        """One new attempt: its turn, its intent recorded (the send fence), the request, its answer recorded."""
-        if not await self._turn():
-            return record  # stopping: nothing recorded, the order is given back as it is
-        budget.sends -= 1
+        """One new attempt: its intent recorded (the send fence), its turn, the request, its answer recorded."""
         sending = record.evolve(phase=Phase.SENDING, attempts=record.attempts + 1)
         said = "first attempt" if record.attempts == 0 else "sent again: proven not applied"
         await self._write(hold, [(sending, event(sending, EventKind.SEND, said))], renews=True)
-        if not self._may_send(hold):
-            # The intent is recorded but the lease may end before the request would: it does not leave. The order
-            # stays SENDING, so whoever holds it next queries first (nothing was sent: the query says so).
-            hold.lost = True
-            return sending
+        # The token is taken after the intent is durable and just before the request, so the request leaves at its
+        # turn; then the lease is checked once more, by this process's clock, a pause in between included.
+        if not await self._turn() or not self._may_send(hold):
+            return await self._withdraw(hold, sending, "did not leave: the worker stopped or its lease ran short")
+        budget.sends -= 1
         self.stats.sends += 1
         try:
             response = await _sync(self._client, sending.out_order_no, _body(sending))
@@ -430,12 +469,10 @@ class GroupRunner:
         else:
             answer = Answer("synced", request_id=response.headers.get("Request-ID"))
         step = after_send(sending, answer)
-        bucket = self._the_bucket()
         if step.next is Next.WAIT_THEN_SEND:
-            self.stats.rate_limited += answer.kind == "rate_limited"
             budget.sends += 1  # proven not applied: no attempt spent
             budget.waits -= 1
-            await asyncio.to_thread(bucket.rate_limited, answer.retry_after)
+            await self._wait_after(answer)
             if budget.waits < 0:
                 done = final(
                     sending,
@@ -444,16 +481,16 @@ class GroupRunner:
                     message=f"{answer.message}; still so after {self._max_waits} waits: run the batch again",
                     request_ids=step.record.request_ids,
                 )
-                return await self._write(hold, [(step.record, step.event), (done, _outcome_event(done))])
+                return await self._write(hold, [(step.record, step.event), (done, outcome_event(done))])
         else:
-            await asyncio.to_thread(bucket.succeeded)
+            await self._succeeded()
         if step.next is Next.STOP_RUN:
             self.stats.fatal = f"WeChat Pay rejected the signature ({answer.message}): fix the keys; stopping"
             self.stop()
         return await self._write_step(hold, step)
 
     async def _query(self, hold: _Hold, record: OrderRecord, budget: _Budget) -> OrderRecord:
-        """Reconcile an order in doubt with one query, journaled before it leaves."""
+        """Reconcile an order in doubt with one query: its intent recorded (renewing the lease), its turn, one GET."""
         if budget.queries <= 0:
             done = final(
                 record,
@@ -463,16 +500,13 @@ class GroupRunner:
                 + (f" (last: {budget.last_error})" if budget.last_error else "")
                 + "; run the batch again: it queries before sending",
             )
-            return await self._write(hold, [(done, _outcome_event(done))])
+            return await self._write(hold, [(done, outcome_event(done))])
         budget.queries -= 1
-        if not await self._turn():
-            return record
-        await self._write(hold, [(record, event(record, EventKind.QUERY, "reconciling query"))])
-        if not self._may_send(hold):
-            hold.lost = True
+        await self._write(hold, [(record, event(record, EventKind.QUERY, "reconciling query"))], renews=True)
+        if not await self._turn() or not self._may_send(hold):
+            self._give_back(hold)  # nothing left: the order is in doubt as before, for whoever takes it
             return record
         self.stats.queries += 1
-        bucket = self._the_bucket()
         try:
             reconciliation = await self._reconcile(self._client, record.out_order_no, _body(record))
         except (asyncio.CancelledError, KeyboardInterrupt):
@@ -481,7 +515,7 @@ class GroupRunner:
             limited = rate_limited_in(exc)
             if limited is not None:
                 self.stats.rate_limited += 1
-                await asyncio.to_thread(bucket.rate_limited, limited.retry_after)
+                await asyncio.to_thread(self._the_bucket().rate_limited, limited.retry_after)
                 budget.queries += 1  # a 429 is no failed attempt to establish the outcome
                 budget.waits -= 1
                 if budget.waits < 0:
@@ -490,9 +524,36 @@ class GroupRunner:
             return await self._write(
                 hold, [(record, event(record, EventKind.VERDICT, f"query failed: {budget.last_error}"))]
             )
-        await asyncio.to_thread(bucket.succeeded)
+        await self._succeeded()
         step = after_verdict(record, str(reconciliation.verdict), reconciliation.explanation, reconciliation.request_id)
         return await self._write_step(hold, step)
+
+    async def _withdraw(self, hold: _Hold, sending: OrderRecord, why: str) -> OrderRecord:
+        """An attempt recorded as leaving that did not leave: withdrawn (RETRY, as it was), and the order given
+        back at once so that the group need not wait for its lease."""
+        withdrawn = sending.evolve(phase=Phase.RETRY)
+        with contextlib.suppress(_Fenced):
+            await self._write(hold, [(withdrawn, event(withdrawn, EventKind.UNSEND, why))])
+        self._give_back(hold)
+        return withdrawn
+
+    async def _wait_after(self, answer: Answer) -> None:
+        """After a 429, the group pauses (the bucket); when this host cannot reach WeChat Pay, it backs off alone."""
+        if answer.kind == "rate_limited":
+            self.stats.rate_limited += 1
+            await asyncio.to_thread(self._the_bucket().rate_limited, answer.retry_after)
+            return
+        first, most = _UNREACHABLE_BACKOFF_S
+        self._unreachable = min(max(self._unreachable * 2, first), most)
+        await self._pause(self._unreachable)
+
+    async def _succeeded(self) -> None:
+        """Not a 429: the group's rate may climb back (told at most once a second by each worker)."""
+        self._unreachable = 0.0
+        now = _lease_clock()
+        if now - self._told_succeeded >= _SUCCEEDED_EVERY_S:
+            self._told_succeeded = now
+            await asyncio.to_thread(self._the_bucket().succeeded)
 
     # -- the journal, the lease, the bucket ----------------------------------------------------------------------
 
@@ -503,25 +564,28 @@ class GroupRunner:
         return await self._write(hold, changes)
 
     async def _write(
-        self, hold: _Hold, changes: Sequence[tuple[OrderRecord, Any]], *, renews: bool = False
+        self, hold: _Hold, changes: Sequence[tuple[OrderRecord, JournalEvent]], *, renews: bool = False
     ) -> OrderRecord:
         """Write one order's changes only while this worker holds it (`write_held`); `_Fenced` if it does not."""
-        started = time.monotonic()
-        verdicts = await asyncio.to_thread(self._journal.write_held, [hold.lease], changes)
-        held = verdicts.get(hold.lease.out_order_no, Held.NOT_HELD)
-        if held is not Held.APPLIED:
-            raise _Fenced(held)
-        if renews:  # recording a send renewed the lease for a whole term, by the database's clock
-            hold.deadline = started + self._lease
-        record: OrderRecord = changes[-1][0]
+        written = await self._writer().write(hold.lease, changes)
+        if written.held is not Held.APPLIED:
+            raise _Fenced(written.held)
+        if renews:  # recording a request's intent renewed the lease for a whole term, by the database's clock
+            hold.deadline = written.started + self._lease
+        record = changes[-1][0]
         hold.phase = record.phase
         if record.phase is Phase.FINAL:
             self._holds.pop(record.out_order_no, None)  # a final record released the order
         return record
 
+    def _writer(self) -> HeldWriter:
+        if self._held_writer is None:  # pragma: no cover - run() starts it before any order starts
+            raise RuntimeError("the runner is not running")
+        return self._held_writer
+
     def _may_send(self, hold: _Hold) -> bool:
         """A request may leave only if the lease outlives it (this process's clock, which a pause cannot fool)."""
-        return not hold.lost and time.monotonic() + self._attempt_seconds + _LEASE_MARGIN_S < hold.deadline
+        return not hold.lost and _lease_clock() + self._attempt_seconds + _LEASE_MARGIN_S < hold.deadline
 
     async def _turn(self) -> bool:
         """This request's turn from the group's bucket; False if the worker stops first."""
@@ -539,62 +603,68 @@ class GroupRunner:
         return self._bucket
 
     async def _heartbeat(self) -> None:
-        """Renew this worker's leases every third of their term; a lease missing from the answer is lost."""
+        """Renew the leases this worker holds and works on, every third of their term; one missing from the
+        answer is lost (its order was taken over: nothing more is recorded or sent for it)."""
         while True:
             await asyncio.sleep(self._lease / 3)
-            started = time.monotonic()
+            holds = [hold for hold in self._holds.values() if not hold.lost]
+            if not holds:
+                continue
+            started = _lease_clock()
             try:
-                renewed = await asyncio.to_thread(self._journal.heartbeat, self.worker)
-            except JournalError:
-                continue  # the journal is unreachable: the leases lapse by the local clock, and sending stops
-            live = {lease.out_order_no: lease for lease in renewed}
-            for key, hold in list(self._holds.items()):
-                lease = live.get(key)
-                if lease is not None and lease.claim == hold.lease.claim:
+                renewed = await asyncio.to_thread(self._journal.heartbeat, self.worker, [h.lease for h in holds])
+            except JournalError as exc:
+                # The leases lapse by the local clock and sending stops; the next write says whether to go on.
+                self.stats.heartbeat_failures += 1
+                _log.warning("sync-batch worker %s could not renew its leases: %s", self.worker, exc)
+                continue
+            live = {lease.out_order_no for lease in renewed}
+            for hold in holds:
+                if hold.lease.out_order_no in live:
                     hold.deadline = max(hold.deadline, started + self._lease)
                 elif hold.since < started:
                     hold.lost = True  # taken over, released or expired while this worker could not renew it
+
+    def _give_back(self, hold: _Hold) -> None:
+        """Stop working on an order now, and release it (later, with the others) unless a request may be out."""
+        hold.lost = True
+        if hold.phase is not Phase.SENDING:
+            self._to_release.append(hold.lease)
+        self._holds.pop(hold.lease.out_order_no, None)
 
     def _unfinished(self, out_order_no: str) -> None:
         if out_order_no not in self.stats.unfinished:
             self.stats.unfinished.append(out_order_no)
 
-    async def _release_unstarted(self, failure: BaseException | None) -> None:
-        """Give back at once every order still held whose request cannot be in flight (not SENDING), so the group
-        need not wait for the lease; a SENDING one is left to its lease, then queried by whoever takes it."""
-        safe = [hold.lease for hold in self._holds.values() if not hold.lost and hold.phase is not Phase.SENDING]
-        self._holds.clear()
-        if not safe:
+    async def _release(self, failure: BaseException | None, *, ending: bool) -> None:
+        """Give back at once the orders given up, and at the end every order still held whose request cannot be
+        in flight (not SENDING), so the group need not wait for their leases; a SENDING one is left to its lease,
+        then queried by whoever takes it."""
+        leases, self._to_release = self._to_release, []
+        if ending:
+            leases += [hold.lease for hold in self._holds.values() if hold.phase is not Phase.SENDING]
+            self._holds.clear()
+        if not leases:
             return
         try:
-            released = await asyncio.to_thread(self._journal.release, safe)
+            released = await asyncio.to_thread(self._journal.release, leases)
         except JournalError:
-            if failure is None:
+            if failure is None and ending:
                 raise
-            return  # the run already fails with its own error: the leases simply run out
+            return  # the leases simply run out
         self.stats.released += len(released)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
 
 
-def _open_bucket(journal: GroupJournal, rate: float | None) -> Bucket:
-    opener = getattr(journal, "bucket", None)
-    if opener is None:
-        raise JournalError(f"{journal!r} keeps no group rate bucket")
-    bucket: Bucket = opener(rate)
-    return bucket
-
-
-def _day_counts(journal: Any) -> Mapping[str, int] | None:
-    counter = getattr(journal, "day_counts", None)
-    return counter() if counter is not None else None
-
-
 async def _default_reconcile(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:
     from .._reconcile import reconcile_sync_async  # noqa: PLC0415 - the query machinery loads on first doubt
+    from .._retry import ReconcilePolicy  # noqa: PLC0415
 
-    return await reconcile_sync_async(client, out_order_no, body)
+    # Exactly one query per call: the runner journals, paces and (in a group) fences each query it sends, and
+    # counts them against its own budget; the client's retries would send queries nobody recorded.
+    return await reconcile_sync_async(client, out_order_no, body, policy=ReconcilePolicy(max_queries=1))
 
 
 async def _sync(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:
@@ -617,12 +687,6 @@ def _body(record: OrderRecord) -> SyncServiceOrderRequest:
             "detail": {"paid_time": request["paid_time"]},
         }
     )
-
-
-def _outcome_event(record: OrderRecord) -> Any:
-    text = f"{record.outcome}" + (f" {record.code}" if record.code else "")
-    text += f": {record.message}" if record.message else ""
-    return event(record, EventKind.OUTCOME, text)
 
 
 def _invalid(item: Checked) -> OrderResult:

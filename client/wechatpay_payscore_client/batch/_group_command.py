@@ -126,7 +126,9 @@ def day_results(journal: PostgresJournal) -> list[OrderResult]:
 
 
 def day_exit_state(counts: Mapping[str, int], tally: Tally) -> str:
-    """What the day says for the exit status: "open", "unresolved", "refused_or_invalid" or "settled"."""
+    """What the day says for the exit status: "empty", "open", "unresolved", "refused_or_invalid" or "settled"."""
+    if not counts.get("total", 0) and not tally.rows:
+        return "empty"  # no day in the journal and no input: nothing was settled, whatever else happened
     if counts.get("open", 0):
         return "open"
     if counts.get(str(Outcome.UNRESOLVED), 0):

@@ -15,8 +15,9 @@ and keeps the journal's write-ahead rule across them:
   (`Held`). A stale worker, whose order was taken over, changes nothing.
 - **The send fence**: a change whose event is `SEND` (the intent, written before the request leaves) applies only
   while the lease is live, and only from `PENDING` or `RETRY`: an order whose last attempt may have left is queried
-  first, by any worker. Recording the intent renews the lease for a full term, so the request has a whole lease
-  (far longer than the request timeout) before anyone may take the order; a final record releases the order.
+  first, by any worker. Recording the intent of a request (a send, a query) renews the lease for a full term, so
+  the request has a whole lease (far longer than the request timeout) before anyone may take the order; a final
+  record releases the order.
 - **Heartbeat** renews live leases; a lease that expired is not renewed (its worker must stop sending those orders:
   it fences itself). **Release** gives orders back at once.
 
@@ -37,6 +38,7 @@ from ._journal import Journal, JournalEvent, OrderRecord, Phase
 
 __all__ = [
     "DEFAULT_LEASE_SECONDS",
+    "Bucket",
     "BucketState",
     "ClaimEntry",
     "Claimed",
@@ -95,7 +97,7 @@ class Held(enum.StrEnum):
 
     APPLIED = "applied"
     NOT_HELD = "not_held"  # fenced out: the order was taken over or released; nothing written
-    LEASE_EXPIRED = "lease_expired"  # a send was to be recorded, but the lease is no longer live: do not send
+    LEASE_EXPIRED = "lease_expired"  # a request (send, query) was to be recorded on a lapsed lease: do not send it
     QUERY_FIRST = "query_first"  # a send of an order whose last attempt may have left: it must be queried first
 
 
@@ -139,6 +141,26 @@ class BucketState:
     rate_limited: int
 
 
+class Bucket(Protocol):
+    """The group's rate bucket (`GroupBucket`): a token before each request, then what its answer said."""
+
+    def take(self) -> Take:
+        """One token now (`granted`), or how long to wait before asking again."""
+        ...
+
+    def rate_limited(self, retry_after: float | None) -> float:
+        """A 429 arrived: pause the group and halve its rate; the seconds of pause left."""
+        ...
+
+    def succeeded(self) -> None:
+        """An answer that was not a 429: the group's rate climbs back towards its ceiling."""
+        ...
+
+    def state(self) -> BucketState: ...
+
+    def close(self) -> None: ...
+
+
 class GroupJournal(Journal, Protocol):
     """A `Journal` several workers share (see the module's docstring for the rules each call keeps)."""
 
@@ -164,4 +186,16 @@ class GroupJournal(Journal, Protocol):
 
     def release(self, leases: Iterable[Lease]) -> list[str]:
         """Give back the orders still held under `leases`: those released."""
+        ...
+
+    def day_counts(self) -> Mapping[str, int]:
+        """Orders per outcome or phase, with `total`, `open` (not final) and `held` (under a live lease)."""
+        ...
+
+    def reopen_unresolved(self, worker: str) -> list[str]:
+        """Put the orders an earlier run left unresolved back in doubt: those reopened."""
+        ...
+
+    def bucket(self, rate: float | None, *, name: str = "requests") -> Bucket:
+        """The group's rate bucket, on a connection of its own."""
         ...

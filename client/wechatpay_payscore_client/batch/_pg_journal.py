@@ -48,7 +48,9 @@ __all__ = ["PostgresJournal"]
 Change = tuple[OrderRecord, JournalEvent]
 _SENDABLE = frozenset({Phase.PENDING, Phase.RETRY})  # the phases from which a new attempt may be recorded
 _WORKER_MAX = 200
-_OPEN_PHASES = frozenset(str(phase) for phase in Phase if phase is not Phase.FINAL)
+# The intent of a request (a sync or a query) renews the lease for a full term: the request then has a whole lease,
+# far longer than it may take, before anyone may take the order over.
+_RENEWING = frozenset({EventKind.SEND, EventKind.QUERY})
 
 
 class PostgresJournal:
@@ -138,7 +140,7 @@ class PostgresJournal:
             rows = connection.execute(self._sql.day_counts).fetchall()
         counts = {str(row[0]): int(row[1]) for row in rows}
         counts["total"] = sum(int(row[1]) for row in rows)
-        counts["open"] = sum(int(row[1]) for row in rows if str(row[0]) in _OPEN_PHASES)
+        counts["open"] = sum(int(row[3]) for row in rows)
         counts["held"] = sum(int(row[2]) for row in rows)
         return counts
 
@@ -245,8 +247,9 @@ class PostgresJournal:
 
         All of an order's changes apply, or none (`Held`): NOT_HELD when the order was taken over or released;
         QUERY_FIRST when a SEND would follow a phase other than PENDING or RETRY as the journal holds it;
-        LEASE_EXPIRED when a SEND is to be recorded on a lease no longer live. Recording a SEND renews the lease;
-        a FINAL record releases the order. Applied orders are committed together.
+        LEASE_EXPIRED when a SEND or a QUERY (the intent of a request) is to be recorded on a lease no longer
+        live. Recording either renews the lease; a FINAL record releases the order. Applied orders are committed
+        together.
         """
         by_order = {lease.out_order_no: lease for lease in leases}
         chains: dict[str, list[Change]] = {}
@@ -277,7 +280,7 @@ class PostgresJournal:
                         self._sql.update_held,
                         [
                             _record_params(chains[key][-1][0])
-                            | {"renew": any(event.kind is EventKind.SEND for _, event in chains[key])}
+                            | {"renew": any(event.kind in _RENEWING for _, event in chains[key])}
                             for key in applied
                         ],
                     )
@@ -364,11 +367,10 @@ def _verdict(chain: Sequence[Change], state: tuple[Phase, bool] | None) -> Held:
         return Held.NOT_HELD
     phase, live = state
     for record, event in chain:
-        if event.kind is EventKind.SEND:
-            if phase not in _SENDABLE:
-                return Held.QUERY_FIRST
-            if not live:
-                return Held.LEASE_EXPIRED
+        if event.kind is EventKind.SEND and phase not in _SENDABLE:
+            return Held.QUERY_FIRST
+        if event.kind in _RENEWING and not live:
+            return Held.LEASE_EXPIRED  # a request (sync or query) leaves only on a live lease
         phase = record.phase
     return Held.APPLIED
 

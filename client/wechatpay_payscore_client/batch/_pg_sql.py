@@ -268,7 +268,8 @@ _REOPEN: LiteralString = """
 # The day as a whole, for every worker's progress display and its "is anything left?" (one scan of `orders`).
 _DAY_COUNTS: LiteralString = """
     SELECT coalesce(outcome, phase) AS state, count(*)::bigint,
-           count(*) FILTER (WHERE owner IS NOT NULL AND lease_until > now())::bigint AS held
+           count(*) FILTER (WHERE owner IS NOT NULL AND lease_until > now())::bigint AS held,
+           count(*) FILTER (WHERE phase <> 'final')::bigint AS open
       FROM {schema}.orders GROUP BY 1
 """
 _CLAIM_LOG: LiteralString = """

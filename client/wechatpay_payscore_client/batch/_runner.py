@@ -79,8 +79,11 @@ Reconciler = Callable[["WechatPayClient", str, "SyncServiceOrderRequest"], Await
 
 async def _default_reconcile(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:
     from .._reconcile import reconcile_sync_async  # noqa: PLC0415 - the query machinery loads on first doubt
+    from .._retry import ReconcilePolicy  # noqa: PLC0415
 
-    return await reconcile_sync_async(client, out_order_no, body)
+    # Exactly one query per call: the runner journals, paces and (in a group) fences each query it sends, and
+    # counts them against its own budget; the client's retries would send queries nobody recorded.
+    return await reconcile_sync_async(client, out_order_no, body, policy=ReconcilePolicy(max_queries=1))
 
 
 async def _send(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:

@@ -44,6 +44,7 @@ __all__ = [
     "event",
     "final",
     "one_line",
+    "outcome_event",
     "rate_limited_in",
 ]
 
@@ -191,6 +192,11 @@ def event(record: OrderRecord, kind: EventKind, detail: str, request_id: str | N
     return JournalEvent(
         out_order_no=record.out_order_no, kind=kind, attempt=record.attempts, detail=detail, request_id=request_id
     )
+
+
+def outcome_event(record: OrderRecord, request_id: str | None = None) -> JournalEvent:
+    """The OUTCOME event of a final record: "outcome CODE: message"."""
+    return event(record, EventKind.OUTCOME, _outcome_text(record), request_id)
 
 
 def rate_limited_in(exc: BaseException) -> RateLimitedError | None:

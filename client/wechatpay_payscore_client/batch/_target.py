@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,13 +114,13 @@ def journal_target(args: argparse.Namespace, *, default_path: Path | None = None
             raise ConfigurationError(f"--journal-dsn-env {env_name}: the environment variable {env_name} is not set")
         return _postgres_target(dsn.strip(), schema, f"the DSN in ${env_name}")
     if given is not None and looks_like_dsn(given):
-        if _has_password(given):
+        if _url_password(given) or _parsed(given, "--journal").get("password"):
             raise ConfigurationError(
                 "--journal: the DSN carries a password, which a command line must not (other users can read it "
                 "in the process list and the shell's history): give it through PGPASSWORD or ~/.pgpass, or pass "
                 "the whole DSN with --journal-dsn-env NAME"
             )
-        return _postgres_target(given, schema, given)
+        return _postgres_target(given, schema, "--journal")
     if schema is not None:
         raise ConfigurationError("--journal-schema applies to a PostgreSQL journal only")
     if given is not None:
@@ -139,32 +140,34 @@ def _postgres_target(dsn: str, schema: str | None, source: str) -> JournalTarget
         check_schema_name(name)
     except ValueError as exc:
         raise ConfigurationError(f"--journal-schema: {exc}") from None
-    where = _where(dsn)
-    return JournalTarget(dsn=dsn, schema=name, shown=f"postgresql {where} schema {name}" if where else source)
+    params = _parsed(dsn, source)
+    host = params.get("host") or os.environ.get("PGHOST") or "localhost"
+    port = params.get("port") or os.environ.get("PGPORT") or "5432"
+    dbname = params.get("dbname") or os.environ.get("PGDATABASE") or ""
+    # Shown by host, port, database and schema only: never the DSN itself, which may hold a password.
+    return JournalTarget(dsn=dsn, schema=name, shown=f"postgresql {host}:{port}/{dbname} schema {name}")
 
 
-def _has_password(dsn: str) -> bool:
+def _parsed(dsn: str, source: str) -> dict[str, str]:
+    """The DSN's parameters; `ConfigurationError` (not quoting it: it may hold a password) if it has none."""
     try:
         from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
-
-        return bool(conninfo_to_dict(dsn).get("password"))
     except ImportError as exc:  # pragma: no cover - the postgres extra is not installed
         raise ConfigurationError(
             "a PostgreSQL journal needs psycopg: pip install 'wechatpay-payscore[postgres]'"
         ) from exc
-    except Exception:  # noqa: BLE001 - unparsable: refused later without quoting it (it may hold a password)
-        return False
-
-
-def _where(dsn: str) -> str:
-    """host:port/dbname of a DSN, without user or password; "" if it cannot be parsed."""
     try:
-        from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
+        return {key: str(value) for key, value in conninfo_to_dict(dsn).items() if value is not None}
+    except Exception:  # noqa: BLE001 - the driver's message quotes the DSN: say what is wrong without it
+        raise ConfigurationError(
+            f"{source}: not a PostgreSQL connection string (the value is not shown): give "
+            "postgresql://USER@HOST:PORT/DBNAME, with any %-escapes complete"
+        ) from None
 
-        params = conninfo_to_dict(dsn)
-    except Exception:  # noqa: BLE001 - shown as "the DSN in $NAME" instead
-        return ""
-    host = params.get("host") or os.environ.get("PGHOST") or "localhost"
-    port = params.get("port") or os.environ.get("PGPORT") or "5432"
-    dbname = params.get("dbname") or os.environ.get("PGDATABASE") or ""
-    return f"{host}:{port}/{dbname}"
+
+def _url_password(dsn: str) -> bool:
+    """A `scheme://user:password@...` password, found by URL syntax alone (whatever libpq would make of it)."""
+    try:
+        return bool(urllib.parse.urlsplit(dsn).password)
+    except ValueError:
+        return False
