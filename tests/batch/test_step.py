@@ -78,3 +78,17 @@ def test_after_verdict(
     if step.outcome_event is not None:
         assert step.outcome_event.kind is EventKind.OUTCOME
         assert step.outcome_event.detail.startswith(str(outcome))
+
+
+def test_a_runs_own_bounds_end_the_order_unresolved_saying_what_was_spent() -> None:
+    from wechatpay_payscore_client.batch._step import out_of_queries, out_of_sends, out_of_waits
+
+    sends = out_of_sends(in_doubt().evolve(phase=Phase.RETRY), 3)
+    queries = out_of_queries(in_doubt(), 4, "500 SYSTEM_ERROR")
+    waits = out_of_waits(sending(), Answer("rate_limited", "FREQUENCY_LIMITED", "429", "r9"), 20)
+    for record in (sends, queries, waits):
+        assert record.phase is Phase.FINAL and record.outcome is Outcome.UNRESOLVED
+        assert record.finished_at is not None and "run the batch again" in (record.message or "")
+    assert (sends.code, queries.code, waits.code) == ("NOT_APPLIED", "QUERY_FAILED", "FREQUENCY_LIMITED")
+    assert "3 sends" in (sends.message or "") and "(last: 500 SYSTEM_ERROR)" in (queries.message or "")
+    assert waits.request_ids == ("r0", "r9")  # the 429's own request id is kept

@@ -30,7 +30,7 @@ def test_a_row_that_differs_from_the_journal_is_reported_and_the_journal_keeps_i
     journal.load(day)
     sent, event = send(day[1])
     journal.write([(sent, event)])  # B0001 is under way with the request as first loaded
-    corrected = pending("B", 3, paid_time="20261127111111")
+    corrected = pending("B", 3, paid_time="20261127111111", paid_time_given="20261127111111")
     extra = pending("C", 1)
     result = journal.load([day[0], corrected[1], *extra, corrected[0]])
     assert result.loaded == ("C0000",)
@@ -84,4 +84,16 @@ def test_only_orders_not_yet_sent_are_loaded(pg_database: Database) -> None:
     with pytest.raises(ValueError, match="PENDING records"):
         journal.load([change(record, EventKind.SEND, phase=Phase.SENDING)[0]])
     assert journal.load([]) == LoadResult()
+    journal.close()
+
+
+def test_two_loads_of_a_row_saying_now_agree_though_each_resolved_it_at_its_own_moment(pg_database: Database) -> None:
+    journal = open_journal(pg_database)
+    first = journal.load(pending("N", 2, paid_time="20261127101010", paid_time_given="now"), loaded_by="w1")
+    later = journal.load(pending("N", 2, paid_time="20261127101013", paid_time_given="now"), loaded_by="w2")
+    assert first.loaded == ("N0000", "N0001")
+    assert later.already == ("N0000", "N0001") and later.differing == ()
+    assert journal.get_many(["N0000"])["N0000"].request["paid_time"] == "20261127101010"  # the first words win
+    other = journal.load(pending("N", 1, paid_time="20261127101013", paid_time_given="20261127101013"))
+    assert [item.out_order_no for item in other.differing] == ["N0000"]  # a time given outright must match
     journal.close()

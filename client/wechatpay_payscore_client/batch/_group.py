@@ -57,8 +57,10 @@ from ._step import (
     after_verdict,
     answer_of,
     event,
-    final,
     one_line,
+    out_of_queries,
+    out_of_sends,
+    out_of_waits,
     outcome_event,
     rate_limited_in,
 )
@@ -430,12 +432,7 @@ class GroupRunner:
                 if record.phase is Phase.IN_DOUBT:
                     record = await self._query(hold, record, budget)
                 elif budget.sends <= 0:
-                    done = final(
-                        record,
-                        Outcome.UNRESOLVED,
-                        code="NOT_APPLIED",
-                        message=f"not applied after {self._max_sends} sends by one worker; run the batch again",
-                    )
+                    done = out_of_sends(record, self._max_sends)
                     record = await self._write(hold, [(done, outcome_event(done))])
                 else:
                     record = await self._send(hold, record, budget)
@@ -474,13 +471,7 @@ class GroupRunner:
             budget.waits -= 1
             await self._wait_after(answer)
             if budget.waits < 0:
-                done = final(
-                    sending,
-                    Outcome.UNRESOLVED,
-                    code=answer.code,
-                    message=f"{answer.message}; still so after {self._max_waits} waits: run the batch again",
-                    request_ids=step.record.request_ids,
-                )
+                done = out_of_waits(sending, answer, self._max_waits)
                 return await self._write(hold, [(step.record, step.event), (done, outcome_event(done))])
         else:
             await self._succeeded()
@@ -492,14 +483,7 @@ class GroupRunner:
     async def _query(self, hold: _Hold, record: OrderRecord, budget: _Budget) -> OrderRecord:
         """Reconcile an order in doubt with one query: its intent recorded (renewing the lease), its turn, one GET."""
         if budget.queries <= 0:
-            done = final(
-                record,
-                Outcome.UNRESOLVED,
-                code="QUERY_FAILED",
-                message=f"{self._max_queries} queries could not establish the outcome"
-                + (f" (last: {budget.last_error})" if budget.last_error else "")
-                + "; run the batch again: it queries before sending",
-            )
+            done = out_of_queries(record, self._max_queries, budget.last_error)
             return await self._write(hold, [(done, outcome_event(done))])
         budget.queries -= 1
         await self._write(hold, [(record, event(record, EventKind.QUERY, "reconciling query"))], renews=True)

@@ -27,6 +27,7 @@ from typing import Any
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
+from ._day import GroupActivity, Hold, group_activity
 from ._journal import EventKind, JournalEvent, OrderRecord, Phase, utc_now
 from ._outcome import Outcome
 from ._pg_bucket import GroupBucket
@@ -41,7 +42,7 @@ from ._pg_group import (
     LoadResult,
 )
 from ._pg_schema import check_version, migrate
-from ._pg_sql import ADVISORY_LOCK, Statements
+from ._pg_sql import ADVISORY_LOCK, SNAPSHOT, ReportStatements, Statements
 
 __all__ = ["PostgresJournal"]
 
@@ -422,8 +423,3 @@ def _record(row: TupleRow) -> OrderRecord:
         updated_at=row[10],
         finished_at=row[11],
     )
-
-
-# The day report's parts (`worker_activity`), imported after the journal they extend (added apart from its core).
-from ._day import GroupActivity, Hold, group_activity  # noqa: E402
-from ._pg_sql import SNAPSHOT, ReportStatements  # noqa: E402

@@ -45,7 +45,7 @@ from ._reading import (
 from ._rows import BatchRow, RowChecker, shown_text
 from ._seen import SeenOrders
 from ._step import Answer as _Answer
-from ._step import Next, Step, after_send, after_verdict, final
+from ._step import Next, Step, after_send, after_verdict, out_of_queries, out_of_sends, out_of_waits, outcome_event
 from ._step import answer_of as _answer_of
 from ._step import event as _event
 from ._step import one_line as _one_line
@@ -520,13 +520,7 @@ class BatchRunner:
                 record = await self._query(writer, row, body, record, budget)
             elif record.phase in (Phase.RETRY, Phase.PENDING):
                 if budget.sends <= 0:
-                    record = await self._final(
-                        writer,
-                        record,
-                        Outcome.UNRESOLVED,
-                        code="NOT_APPLIED",
-                        message=f"not applied after {self._max_sends} sends in this run; run the batch again",
-                    )
+                    record = await self._final(writer, out_of_sends(record, self._max_sends))
                     break
                 budget.sends -= 1
                 record = record.evolve(phase=Phase.SENDING, attempts=record.attempts + 1)
@@ -564,14 +558,7 @@ class BatchRunner:
                 pause = pacer.rate_limited(answer.retry_after)
                 budget.waits -= 1
                 if budget.waits < 0:
-                    return await self._final(
-                        writer,
-                        record,
-                        Outcome.UNRESOLVED,
-                        code=answer.code,
-                        message=f"{answer.message}; still so after {self._max_waits} waits: run the batch again",
-                        request_ids=step.record.request_ids,
-                    )
+                    return await self._final(writer, out_of_waits(record, answer, self._max_waits))
                 record = step.record
                 said = f"{step.event.detail}; batch paused {pause:.1f}s"
                 changes: list[Change] = [(record, _event(record, EventKind.ANSWER, said, answer.request_id))]
@@ -594,15 +581,7 @@ class BatchRunner:
         """Reconcile an order in doubt with one query, journaled before it leaves; return the record it leads to."""
         pacer = self._pacer()
         if budget.queries <= 0:
-            return await self._final(
-                writer,
-                record,
-                Outcome.UNRESOLVED,
-                code="QUERY_FAILED",
-                message=f"{self._max_queries} queries could not establish the outcome"
-                + (f" (last: {budget.last_error})" if budget.last_error else "")
-                + "; run the batch again: it queries before sending",
-            )
+            return await self._final(writer, out_of_queries(record, self._max_queries, budget.last_error))
         budget.queries -= 1
         if not await pacer.acquire():
             return record  # stopped before the query's turn: still in doubt, queried first by the next run
@@ -639,23 +618,12 @@ class BatchRunner:
             await writer.write(changes)
         return step.record
 
-    async def _final(
-        self,
-        writer: JournalWriter,
-        record: OrderRecord,
-        outcome: Outcome,
-        *,
-        code: str | None = None,
-        message: str | None = None,
-        request_ids: tuple[str, ...] | None = None,
-    ) -> OrderRecord:
+    async def _final(self, writer: JournalWriter, done: OrderRecord) -> OrderRecord:
         """An outcome this runner's own bounds decide (sends, queries or waits spent): unresolved, run again."""
-        done = final(record, outcome, code=code, message=message, request_ids=request_ids)
-        text = f"{outcome}" + (f" {code}" if code else "") + (f": {message}" if message else "")
         request_id = done.request_ids[-1] if done.request_ids else None
         # Not awaited here: the worker may start its next order (already journaled as SENDING) while this commits;
         # the result is handed out only once it is durable (`_work`), so the answer is recorded before that step.
-        self._durable[done.out_order_no] = writer.submit([(done, _event(done, EventKind.OUTCOME, text, request_id))])
+        self._durable[done.out_order_no] = writer.submit([(done, outcome_event(done, request_id))])
         return done
 
 

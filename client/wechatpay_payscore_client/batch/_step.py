@@ -44,6 +44,9 @@ __all__ = [
     "event",
     "final",
     "one_line",
+    "out_of_queries",
+    "out_of_sends",
+    "out_of_waits",
     "outcome_event",
     "rate_limited_in",
 ]
@@ -191,6 +194,42 @@ def event(record: OrderRecord, kind: EventKind, detail: str, request_id: str | N
     """The journal event of one step of `record`'s current attempt."""
     return JournalEvent(
         out_order_no=record.out_order_no, kind=kind, attempt=record.attempts, detail=detail, request_id=request_id
+    )
+
+
+# -- a run's own bounds: each ends the order `unresolved` for this run, and a later run looks again -------------------
+
+
+def out_of_sends(record: OrderRecord, max_sends: int) -> OrderRecord:
+    """Every send this run allows was proven not applied (by a query each time)."""
+    return final(
+        record,
+        Outcome.UNRESOLVED,
+        code="NOT_APPLIED",
+        message=f"not applied after {max_sends} sends in this run; run the batch again",
+    )
+
+
+def out_of_queries(record: OrderRecord, max_queries: int, last_error: str | None) -> OrderRecord:
+    """Every query this run allows failed: the doubt remains, and the next run queries before sending."""
+    return final(
+        record,
+        Outcome.UNRESOLVED,
+        code="QUERY_FAILED",
+        message=f"{max_queries} queries could not establish the outcome"
+        + (f" (last: {last_error})" if last_error else "")
+        + "; run the batch again: it queries before sending",
+    )
+
+
+def out_of_waits(record: OrderRecord, answer: Answer, max_waits: int) -> OrderRecord:
+    """Still rate-limited (or unreachable) after every wait this run allows; nothing was applied."""
+    return final(
+        record,
+        Outcome.UNRESOLVED,
+        code=answer.code,
+        message=f"{answer.message}; still so after {max_waits} waits: run the batch again",
+        request_ids=record.with_request_id(answer.request_id),
     )
 
 
