@@ -6,32 +6,17 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from wechatpay_emulator import Emulator, EmulatorConfig, Fault
+from wechatpay_emulator import Emulator, Fault
 
 from tests.batch.conftest import COMMAND, cli_env, order_numbers, row, seed, write_csv
 from tests.postgres.cluster import Database
 
 DSN_ENV = "TEST_ONLY_JOURNAL_DSN"
-
-
-@pytest.fixture(scope="module")
-def emulator_server() -> Iterator[tuple[Emulator, str]]:
-    emulator = Emulator(EmulatorConfig.demo())
-    with emulator.serve() as base_url:
-        yield emulator, base_url
-
-
-@pytest.fixture
-def emulator(emulator_server: tuple[Emulator, str]) -> Emulator:
-    emulator = emulator_server[0]
-    assert emulator.wait_idle(60)
-    emulator.reset()
-    return emulator
 
 
 def env(base_url: str, database: Database | None = None) -> dict[str, str]:

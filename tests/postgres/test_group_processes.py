@@ -45,15 +45,14 @@ import subprocess
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
 import psycopg
-import pytest
 from psycopg import sql
-from wechatpay_emulator import Emulator, EmulatorConfig, Fault, InFlightRequest, RequestLogEntry
+from wechatpay_emulator import Emulator, Fault, InFlightRequest, RequestLogEntry
 from wechatpay_payscore_client.batch import EventKind, OrderRecord, Outcome, Phase
 from wechatpay_payscore_client.batch._postgres import PostgresJournal
 
@@ -78,22 +77,6 @@ HOLD = 1.0  # how long the emulator holds a request open: below TIMEOUT, so no w
 JITTER = 0.2
 WINDOWS = (1.0, 2.0, 5.0)
 SETTLED = {str(Outcome.SYNCED), str(Outcome.SYNCED_BY_EARLIER_ATTEMPT)}
-
-
-@pytest.fixture(scope="module")
-def emulator_server() -> Iterator[tuple[Emulator, str]]:
-    emulator = Emulator(EmulatorConfig.demo())
-    with emulator.serve() as base_url:
-        yield emulator, base_url
-
-
-@pytest.fixture
-def emulator(emulator_server: tuple[Emulator, str]) -> Emulator:
-    emulator = emulator_server[0]
-    assert emulator.wait_idle(60)
-    emulator.reset()
-    emulator.set_request_log_capacity(100_000)
-    return emulator
 
 
 # -- the processes ---------------------------------------------------------------------------------------------------

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import pytest
-from wechatpay_emulator import Emulator, EmulatorConfig, Fault
+from wechatpay_emulator import Emulator, Fault
 from wechatpay_payscore.api.payscore import sync_service_order
 from wechatpay_payscore_client.batch import EventKind, OrderRecord, OrderResult, Outcome, Phase
 from wechatpay_payscore_client.batch._group import GroupRunner, _body
@@ -23,22 +22,6 @@ from tests.batch.conftest import PAID_TIME, make_client, mch_details, order_numb
 from tests.postgres.cluster import Database
 
 SCHEMA = "day"
-
-
-@pytest.fixture(scope="module")
-def emulator_server() -> Iterator[tuple[Emulator, str]]:
-    emulator = Emulator(EmulatorConfig.demo())
-    with emulator.serve() as base_url:
-        yield emulator, base_url
-
-
-@pytest.fixture
-def emulator(emulator_server: tuple[Emulator, str]) -> Emulator:
-    emulator = emulator_server[0]
-    assert emulator.wait_idle(60)
-    emulator.reset()
-    emulator.set_request_log_capacity(100_000)
-    return emulator
 
 
 async def _worker(

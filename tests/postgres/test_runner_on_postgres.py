@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from wechatpay_emulator import Emulator, EmulatorConfig, Fault
+from wechatpay_emulator import Emulator, Fault
 from wechatpay_payscore_client.batch import BatchRunner, EventKind, OrderResult, Outcome
 from wechatpay_payscore_client.batch._postgres import PostgresJournal
 
 from tests.batch.conftest import PAID_TIME, make_client, mch_details, order_numbers, row, seed
 from tests.postgres.cluster import Database
-
-
-@pytest.fixture(scope="module")
-def emulator_server() -> Iterator[tuple[Emulator, str]]:
-    emulator = Emulator(EmulatorConfig.demo())
-    with emulator.serve() as base_url:
-        yield emulator, base_url
 
 
 def run(base_url: str, database: Database, rows: Any, **options: Any) -> tuple[list[OrderResult], BatchRunner]:

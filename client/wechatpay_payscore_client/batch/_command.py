@@ -13,10 +13,8 @@ import contextlib
 import functools
 import itertools
 import math
-import os
-import signal
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -33,8 +31,9 @@ from ._input import BatchInputError, RawRow, open_rows
 from ._journal import Journal, JournalError, OrderRecord, SqliteJournal
 from ._outcome import Outcome
 from ._progress import Tally, count_rows, json_summary, make_progress, print_summary
-from ._report import ReportWriter
+from ._report import ReportWriter, same_file
 from ._runner import BatchRunner
+from ._signals import interrupts
 from ._target import JournalTarget, add_journal_arguments, journal_target
 
 if TYPE_CHECKING:
@@ -190,26 +189,17 @@ def _open_journal(args: argparse.Namespace, path: Path) -> Journal:
     return SqliteJournal(path)
 
 
-def _same_file(first: Path, second: Path) -> bool:
-    try:
-        if first.exists() and second.exists():
-            return os.path.samefile(first, second)
-        return first.resolve() == second.resolve()
-    except OSError:
-        return False
-
-
 def _check_report_path(args: argparse.Namespace, journal_path: Path | None) -> None:
     """The report replaces its file: it may be neither the input nor the journal (nor the journal's SQLite files)."""
     if not args.report:
         return
     report = Path(args.report)
-    if args.input not in (None, "-") and _same_file(report, Path(args.input)):
+    if args.input not in (None, "-") and same_file(report, Path(args.input)):
         raise ConfigurationError(f"--report {args.report} is the input itself; choose another file")
     if journal_path is None:
         return
     for suffix in ("", "-journal", "-wal", "-shm"):
-        if _same_file(report, journal_path.with_name(journal_path.name + suffix)):
+        if same_file(report, journal_path.with_name(journal_path.name + suffix)):
             raise ConfigurationError(f"--report {args.report} is the journal {journal_path}; choose another file")
 
 
@@ -221,37 +211,6 @@ def _opened_input(args: argparse.Namespace, stack: contextlib.ExitStack) -> Iter
         return rows
     first = next(rows, None)
     return rows if first is None else itertools.chain([first], rows)
-
-
-@contextlib.contextmanager
-def _interrupts(runner: BatchRunner, err: IO[str]) -> Iterator[None]:
-    """First Ctrl-C: stop taking orders; the second: stop at once. Both leave the journal consistent."""
-    loop = asyncio.get_running_loop()
-    presses = 0
-
-    def pressed() -> None:
-        nonlocal presses
-        presses += 1
-        if presses == 1:
-            err.write("\nsync-batch: stopping: no new orders; waiting for those in flight (Ctrl-C again: at once)\n")
-            runner.stop()
-        else:
-            err.write("\nsync-batch: stopping at once; orders in flight will be queried by the next run\n")
-            runner.abort()
-        err.flush()
-
-    installed = []
-    for number in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(number, pressed)
-            installed.append(number)
-        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no such signal here
-            pass
-    try:
-        yield
-    finally:
-        for number in installed:
-            loop.remove_signal_handler(number)
 
 
 async def _run(
@@ -277,7 +236,12 @@ async def _run(
     session.runner = runner  # the summary reads its counters even if the run fails
     progress = make_progress(err, count_rows(args.input))
     try:
-        with _interrupts(runner, err):
+        with interrupts(
+            runner,
+            err,
+            first="stopping: no new orders; waiting for those in flight (Ctrl-C again: at once)",
+            second="stopping at once; orders in flight will be queried by the next run",
+        ):
             if client is None:
                 async for result in runner.run(rows):
                     tally.add(result)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sqlite3
 import sys
@@ -43,7 +42,7 @@ from wechatpay_auth import ConfigurationError
 from ._day import DayEntry, DayReport, Standing, build_day_report
 from ._exits import BatchExit
 from ._journal import JournalError, SqliteJournal, utc_now
-from ._report import ReportWriter
+from ._report import ReportWriter, same_file
 from ._target import JournalTarget, add_journal_arguments, journal_target
 
 __all__ = ["COMMAND", "EPILOG", "add_batch_report_parser", "mask_passwords", "refused_command_line", "run_batch_report"]
@@ -124,15 +123,6 @@ def _refuse(message: str, *, as_json: bool, out: IO[str], err: IO[str]) -> int:
     return code
 
 
-def _same_file(first: Path, second: Path) -> bool:
-    try:
-        if first.exists() and second.exists():
-            return os.path.samefile(first, second)
-        return first.resolve() == second.resolve()
-    except OSError:
-        return False
-
-
 def _check_paths(args: argparse.Namespace, target: JournalTarget) -> None:
     """The SQLite journal exists (a report creates none); the report does not replace the journal's files."""
     if target.path is None:
@@ -148,7 +138,7 @@ def _check_paths(args: argparse.Namespace, target: JournalTarget) -> None:
     if args.report:
         report = Path(args.report)
         for suffix in ("", "-journal", "-wal", "-shm"):
-            if _same_file(report, path.with_name(path.name + suffix)):
+            if same_file(report, path.with_name(path.name + suffix)):
                 raise ConfigurationError(f"--report {args.report} is the journal {target.shown}; choose another file")
 
 

@@ -44,9 +44,9 @@ import attrs
 
 from ._held_writer import HeldWriter
 from ._journal import EventKind, JournalError, JournalEvent, OrderRecord, Phase
-from ._outcome import OrderResult, Outcome
+from ._outcome import OrderResult, Outcome, result_of
 from ._pg_group import DEFAULT_LEASE_SECONDS, Bucket, BucketState, Claimed, GroupJournal, Held, Lease, LoadResult
-from ._reading import Checked, Reading, RowInput, checked_chunks, default_checker, duplicate_result
+from ._reading import Reading, RowInput, checked_chunks, default_checker, duplicate_result, invalid_result
 from ._rows import BatchRow, RowChecker
 from ._seen import SeenOrders
 from ._step import (
@@ -379,7 +379,7 @@ class GroupRunner:
                     elif isinstance(item.checked, BatchRow):
                         valid[item.checked.out_order_no] = item.checked
                     else:
-                        reported.append(_invalid(item))
+                        reported.append(invalid_result(item))
                 if self._stopping:
                     self.stats.input_exhausted = False
                     return reported  # nothing loaded: a stop while reading leaves the journal as it was
@@ -444,7 +444,7 @@ class GroupRunner:
                 self.stats.fenced += 1
             return None
         self.stats.settled += 1
-        return _result(record)
+        return result_of(record)
 
     async def _send(self, hold: _Hold, record: OrderRecord, budget: _Budget) -> OrderRecord:
         """One new attempt: its intent recorded (the send fence), its turn, the request, its answer recorded."""
@@ -670,31 +670,4 @@ def _body(record: OrderRecord) -> SyncServiceOrderRequest:
             "type": "Order_Paid",
             "detail": {"paid_time": request["paid_time"]},
         }
-    )
-
-
-def _invalid(item: Checked) -> OrderResult:
-    problems = item.checked if isinstance(item.checked, list) else []
-    first = problems[0] if problems else None
-    return OrderResult(
-        out_order_no=item.key or "",
-        outcome=Outcome.INVALID,
-        line=item.line,
-        code=first.field if first else None,
-        message="; ".join(problem.describe() for problem in problems) or None,
-        problems=tuple(problems),
-    )
-
-
-def _result(record: OrderRecord) -> OrderResult:
-    return OrderResult(
-        out_order_no=record.out_order_no,
-        outcome=record.outcome or Outcome.UNRESOLVED,
-        line=record.line,
-        code=record.code,
-        message=record.message,
-        request_ids=record.request_ids,
-        attempts=record.attempts,
-        paid_time=record.request.get("paid_time"),
-        finished_at=record.finished_at,
     )

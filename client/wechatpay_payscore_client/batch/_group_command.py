@@ -15,13 +15,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from ._group import GroupRunner
 from ._journal import JournalError
 from ._outcome import OrderResult, Outcome
 from ._progress import Tally, make_progress
+from ._signals import interrupts
 
 if TYPE_CHECKING:
     from .._factory import WechatPayClient
@@ -62,7 +63,12 @@ async def run_group(
     reported: list[OrderResult] = []
     refresher = asyncio.create_task(_refresh(journal, runner, progress, tally))
     try:
-        with _interrupts(runner, err):
+        with interrupts(
+            runner,
+            err,
+            first="stopping: claiming nothing more; finishing the orders in flight",
+            second="stopping at once; the group takes this worker's orders when their leases end",
+        ):
             async with client:
                 async for result in runner.run(rows, settle=not args.load_only):
                     tally.add(result)
@@ -138,36 +144,3 @@ def day_exit_state(counts: Mapping[str, int], tally: Tally) -> str:
     if tally.counts[str(Outcome.INVALID)] or tally.counts[str(Outcome.REFUSED)]:
         return "refused_or_invalid"  # this worker's input had rows reported rather than loaded
     return "settled"
-
-
-@contextlib.contextmanager
-def _interrupts(runner: GroupRunner, err: IO[str]) -> Iterator[None]:
-    """First Ctrl-C (or SIGTERM): claim nothing more, finish what is in flight; the second: at once."""
-    import signal  # noqa: PLC0415
-
-    loop = asyncio.get_running_loop()
-    presses = 0
-
-    def pressed() -> None:
-        nonlocal presses
-        presses += 1
-        if presses == 1:
-            err.write("\nsync-batch: stopping: claiming nothing more; finishing the orders in flight\n")
-            runner.stop()
-        else:
-            err.write("\nsync-batch: stopping at once; the group takes this worker's orders when their leases end\n")
-            runner.abort()
-        err.flush()
-
-    installed = []
-    for number in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(number, pressed)
-            installed.append(number)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass
-    try:
-        yield
-    finally:
-        for number in installed:
-            loop.remove_signal_handler(number)

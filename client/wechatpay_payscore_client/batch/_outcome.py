@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-__all__ = ["SETTLED", "OrderResult", "Outcome", "RowProblem"]
+if TYPE_CHECKING:
+    from ._journal import OrderRecord
+
+__all__ = ["SETTLED", "OrderResult", "Outcome", "RowProblem", "result_of"]
 
 
 class Outcome(enum.StrEnum):
@@ -102,3 +105,19 @@ class OrderResult:
             "finished_at": self.finished_at,
             "line": self.line,
         }
+
+
+def result_of(record: OrderRecord, *, line: int | None = None, from_journal: bool = False) -> OrderResult:
+    """An order's result as its journal record holds it (`line`: the row of this input, else the one recorded)."""
+    return OrderResult(
+        out_order_no=record.out_order_no,
+        outcome=record.outcome or Outcome.UNRESOLVED,
+        line=record.line if line is None else line,
+        code=record.code,
+        message=record.message,
+        request_ids=record.request_ids,
+        attempts=record.attempts,
+        paid_time=record.request.get("paid_time"),
+        finished_at=record.finished_at,
+        from_journal=from_journal,
+    )

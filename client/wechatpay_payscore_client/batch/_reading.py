@@ -30,6 +30,7 @@ __all__ = [
     "conflict_result",
     "default_checker",
     "duplicate_result",
+    "invalid_result",
     "key_of",
 ]
 
@@ -151,3 +152,18 @@ async def checked_chunks(
         if not chunk:
             return
         yield chunk
+
+
+def invalid_result(item: Checked) -> OrderResult:
+    """A row that breaks the contract or the input's rules: every problem, the first one's field as its code."""
+    problems = item.checked if isinstance(item.checked, list) else []
+    first = problems[0] if problems else None
+    return OrderResult(
+        out_order_no=item.key or "",
+        outcome=Outcome.INVALID,
+        line=item.line,
+        code=first.field if first else None,
+        message="; ".join(problem.describe() for problem in problems) or None,
+        problems=tuple(problems),
+        finished_at=utc_now(),
+    )

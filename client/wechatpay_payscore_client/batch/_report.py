@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from ._outcome import OrderResult
 
-__all__ = ["REPORT_COLUMNS", "ReportWriter"]
+__all__ = ["REPORT_COLUMNS", "ReportWriter", "same_file"]
 
 REPORT_COLUMNS = (
     "out_order_no",
@@ -115,3 +115,14 @@ class ReportWriter:
         self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.close()
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file (or would: a report may be about to replace either): a report may never
+    be written over the input or the journal."""
+    try:
+        if first.exists() and second.exists():
+            return os.path.samefile(first, second)
+        return first.resolve() == second.resolve()
+    except OSError:
+        return False

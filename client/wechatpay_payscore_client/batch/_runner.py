@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from ._journal import EventKind, Journal, JournalEvent, OrderRecord, Phase, utc_now
-from ._outcome import OrderResult, Outcome
+from ._journal import EventKind, Journal, JournalEvent, OrderRecord, Phase
+from ._outcome import OrderResult, Outcome, result_of
 from ._pacing import Pacer
 from ._reading import (
     Checked,
@@ -41,6 +41,7 @@ from ._reading import (
     conflict_result,
     default_checker,
     duplicate_result,
+    invalid_result,
 )
 from ._rows import BatchRow, RowChecker, shown_text
 from ._seen import SeenOrders
@@ -348,17 +349,7 @@ class BatchRunner:
                 raise
 
     def _invalid(self, item: Checked, record: OrderRecord | None) -> tuple[OrderResult, Change | None]:
-        problems = item.checked if isinstance(item.checked, list) else []
-        first = problems[0] if problems else None
-        result = OrderResult(
-            out_order_no=item.key or "",
-            outcome=Outcome.INVALID,
-            line=item.line,
-            code=first.field if first else None,
-            message="; ".join(problem.describe() for problem in problems) or None,
-            problems=tuple(problems),
-            finished_at=utc_now(),
-        )
+        result = invalid_result(item)
         if self._dry_run or item.key is None or (record is not None and record.outcome is not Outcome.INVALID):
             # An order the journal holds in another state keeps it: a broken row cannot undo what was sent.
             return result, None
@@ -394,7 +385,7 @@ class BatchRunner:
                 emit.append(conflict_result(row, record, differences))
                 return
             if record.phase is Phase.FINAL and record.outcome is not Outcome.UNRESOLVED:
-                emit.append(_result(record, row, from_journal=True))
+                emit.append(result_of(record, line=row.line, from_journal=True))
                 return
         if self._dry_run:
             in_doubt = record is not None and record.phase in (Phase.SENDING, Phase.IN_DOUBT, Phase.FINAL)
@@ -528,7 +519,7 @@ class BatchRunner:
                 record = await self._send(writer, row, body, record, budget)
             else:  # pragma: no cover - SENDING is always followed by its answer
                 raise AssertionError(f"unexpected phase {record.phase}")
-        return _result(record, row)
+        return result_of(record, line=row.line)
 
     async def _send(
         self, writer: JournalWriter, row: BatchRow, body: SyncServiceOrderRequest, record: OrderRecord, budget: _Budget
@@ -628,21 +619,6 @@ class BatchRunner:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
-
-
-def _result(record: OrderRecord, row: BatchRow, *, from_journal: bool = False) -> OrderResult:
-    return OrderResult(
-        out_order_no=record.out_order_no,
-        outcome=record.outcome or Outcome.UNRESOLVED,
-        line=row.line,
-        code=record.code,
-        message=record.message,
-        request_ids=record.request_ids,
-        attempts=record.attempts,
-        paid_time=record.request.get("paid_time"),
-        finished_at=record.finished_at,
-        from_journal=from_journal,
-    )
 
 
 def _drain(queue: asyncio.Queue[_Work | None]) -> list[_Work | None]:
