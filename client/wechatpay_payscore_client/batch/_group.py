@@ -37,16 +37,25 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
+from ._calls import Budget, Reconciler, query_once, send_sync
 from ._held_writer import HeldWriter
 from ._journal import EventKind, JournalError, JournalEvent, OrderRecord, Phase
-from ._outcome import OrderResult, Outcome, result_of
+from ._outcome import OrderResult, result_of
 from ._pg_group import DEFAULT_LEASE_SECONDS, Bucket, BucketState, Claimed, GroupJournal, Held, Lease, LoadResult
-from ._reading import Reading, RowInput, checked_chunks, default_checker, duplicate_result, invalid_result
+from ._reading import (
+    Reading,
+    RowInput,
+    checked_chunks,
+    conflict_result,
+    default_checker,
+    duplicate_result,
+    invalid_result,
+)
 from ._rows import BatchRow, RowChecker
 from ._seen import SeenOrders
 from ._step import (
@@ -88,9 +97,6 @@ def _lease_clock() -> float:
 
 
 _BOOTTIME: int | None = getattr(time, "CLOCK_BOOTTIME", None)
-
-
-Reconciler = Callable[["WechatPayClient", str, "SyncServiceOrderRequest"], Awaitable[Any]]
 
 
 def default_worker_name() -> str:
@@ -143,14 +149,6 @@ class _Hold:
     lost: bool = False
 
 
-@attrs.define
-class _Budget:
-    sends: int
-    queries: int
-    waits: int
-    last_error: str | None = None
-
-
 class GroupRunner:
     """One worker of a group settling one day through a shared journal (see the module's docstring).
 
@@ -197,7 +195,7 @@ class GroupRunner:
         self._last_state: BucketState | None = None
         self._max_sends, self._max_queries, self._max_waits = max_sends, max_queries, max_waits
         self._checker = checker
-        self._reconcile: Reconciler = reconcile or _default_reconcile
+        self._reconcile: Reconciler = reconcile or query_once
         self._source = source
         self._now = now
         self._poll = poll
@@ -397,27 +395,15 @@ class GroupRunner:
             row = valid.get(conflict.out_order_no)
             if row is None:  # pragma: no cover - every differing order came from this input
                 continue
-            problems = row.differences(conflict.held)
-            reported.append(
-                OrderResult(
-                    out_order_no=row.out_order_no,
-                    outcome=Outcome.INVALID,
-                    line=row.line,
-                    code="CONFLICT",
-                    message="; ".join(problem.describe() for problem in problems)
-                    + f" (the journal holds this order, {conflict.phase}, with another request)",
-                    problems=tuple(problems),
-                    paid_time=row.paid_time,
-                    conflict=True,
-                )
-            )
+            held_as = f"{conflict.phase}, with another request,"
+            reported.append(conflict_result(row, row.differences(conflict.held), held_as=held_as))
         return reported
 
     # -- one order -----------------------------------------------------------------------------------------------
 
     async def _settle(self, claimed: Claimed, hold: _Hold) -> OrderResult | None:
         record = claimed.record
-        budget = _Budget(sends=self._max_sends, queries=self._max_queries, waits=self._max_waits)
+        budget = Budget(sends=self._max_sends, queries=self._max_queries, waits=self._max_waits)
         try:
             if record.phase is Phase.SENDING:
                 # Its last attempt was recorded as leaving and nobody recorded the answer: in doubt, queried first.
@@ -446,7 +432,7 @@ class GroupRunner:
         self.stats.settled += 1
         return result_of(record)
 
-    async def _send(self, hold: _Hold, record: OrderRecord, budget: _Budget) -> OrderRecord:
+    async def _send(self, hold: _Hold, record: OrderRecord, budget: Budget) -> OrderRecord:
         """One new attempt: its intent recorded (the send fence), its turn, the request, its answer recorded."""
         sending = record.evolve(phase=Phase.SENDING, attempts=record.attempts + 1)
         said = "first attempt" if record.attempts == 0 else "sent again: proven not applied"
@@ -458,7 +444,7 @@ class GroupRunner:
         budget.sends -= 1
         self.stats.sends += 1
         try:
-            response = await _sync(self._client, sending.out_order_no, _body(sending))
+            response = await send_sync(self._client, sending.out_order_no, _body(sending))
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise  # the journal says SENDING: whoever takes the order queries it first
         except BaseException as exc:  # noqa: BLE001 - every failure is classified; nothing is lost
@@ -480,7 +466,7 @@ class GroupRunner:
             self.stop()
         return await self._write_step(hold, step)
 
-    async def _query(self, hold: _Hold, record: OrderRecord, budget: _Budget) -> OrderRecord:
+    async def _query(self, hold: _Hold, record: OrderRecord, budget: Budget) -> OrderRecord:
         """Reconcile an order in doubt with one query: its intent recorded (renewing the lease), its turn, one GET."""
         if budget.queries <= 0:
             done = out_of_queries(record, self._max_queries, budget.last_error)
@@ -640,21 +626,6 @@ class GroupRunner:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
-
-
-async def _default_reconcile(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:
-    from .._reconcile import reconcile_sync_async  # noqa: PLC0415 - the query machinery loads on first doubt
-    from .._retry import ReconcilePolicy  # noqa: PLC0415
-
-    # Exactly one query per call: the runner journals, paces and (in a group) fences each query it sends, and
-    # counts them against its own budget; the client's retries would send queries nobody recorded.
-    return await reconcile_sync_async(client, out_order_no, body, policy=ReconcilePolicy(max_queries=1))
-
-
-async def _sync(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:
-    from wechatpay_payscore.api.payscore import sync_service_order  # noqa: PLC0415
-
-    return await sync_service_order.asyncio_detailed(out_order_no, client=client, body=body)
 
 
 def _body(record: OrderRecord) -> SyncServiceOrderRequest:

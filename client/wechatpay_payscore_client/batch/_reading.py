@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ._input import RawRow
-from ._journal import OrderRecord, utc_now
+from ._journal import utc_now
 from ._outcome import OrderResult, Outcome, RowProblem
 from ._rows import BatchRow, RowChecker, has_surrogate
 from ._seen import SeenOrders
@@ -66,16 +66,17 @@ def duplicate_result(item: Checked) -> OrderResult:
     )
 
 
-def conflict_result(row: BatchRow, record: OrderRecord, problems: Sequence[RowProblem]) -> OrderResult:
+def conflict_result(row: BatchRow, problems: Sequence[RowProblem], *, held_as: str, attempts: int = 0) -> OrderResult:
+    """A row whose order the journal holds with another request (`held_as`: its outcome or phase there)."""
     return OrderResult(
         out_order_no=row.out_order_no,
         outcome=Outcome.INVALID,
         line=row.line,
         code="CONFLICT",
         message="; ".join(problem.describe() for problem in problems)
-        + f" (the journal holds {record.outcome or record.phase} for this order)",
+        + f" (the journal holds {held_as} for this order)",
         problems=tuple(problems),
-        attempts=record.attempts,
+        attempts=attempts,
         paid_time=row.paid_time,
         conflict=True,
         finished_at=utc_now(),

@@ -25,11 +25,12 @@ from __future__ import annotations
 import asyncio
 import datetime
 import functools
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
+from ._calls import Budget, Reconciler, query_once, send_sync
 from ._journal import EventKind, Journal, JournalEvent, OrderRecord, Phase
 from ._outcome import OrderResult, Outcome, result_of
 from ._pacing import Pacer
@@ -64,35 +65,6 @@ _CHUNK = 64  # rows read, checked and journaled together: one journal transactio
 _RESULTS_HIGH_WATER = 1024  # the producer waits while this many results are not yet taken by the consumer
 
 
-class _Reconciliation(Protocol):
-    """What the runner reads of `wechatpay_payscore_client.Reconciliation`."""
-
-    @property
-    def verdict(self) -> str: ...
-    @property
-    def request_id(self) -> str | None: ...
-    @property
-    def explanation(self) -> str: ...
-
-
-Reconciler = Callable[["WechatPayClient", str, "SyncServiceOrderRequest"], Awaitable[_Reconciliation]]
-
-
-async def _default_reconcile(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:
-    from .._reconcile import reconcile_sync_async  # noqa: PLC0415 - the query machinery loads on first doubt
-    from .._retry import ReconcilePolicy  # noqa: PLC0415
-
-    # Exactly one query per call: the runner journals, paces and (in a group) fences each query it sends, and
-    # counts them against its own budget; the client's retries would send queries nobody recorded.
-    return await reconcile_sync_async(client, out_order_no, body, policy=ReconcilePolicy(max_queries=1))
-
-
-async def _send(client: WechatPayClient, out_order_no: str, body: SyncServiceOrderRequest) -> Any:
-    from wechatpay_payscore.api.payscore import sync_service_order  # noqa: PLC0415
-
-    return await sync_service_order.asyncio_detailed(out_order_no, client=client, body=body)
-
-
 @attrs.define
 class BatchStats:
     """Counters of one run, for the progress line and the summary."""
@@ -115,16 +87,6 @@ class _Work:
     record: OrderRecord
     prior: OrderRecord | None
     marked: bool  # the producer recorded attempt `record.attempts` as SENDING: send it first, without a query
-
-
-@attrs.define
-class _Budget:
-    """Bounds per order per run: sends after a query proved "not applied", queries, waits (429, unreachable)."""
-
-    sends: int
-    queries: int
-    waits: int
-    last_error: str | None = None
 
 
 class BatchRunner:
@@ -167,7 +129,7 @@ class BatchRunner:
         self._max_waits = max_waits
         self._chunk = max(1, chunk)
         self._checker = checker
-        self._reconcile: Reconciler = reconcile or _default_reconcile
+        self._reconcile: Reconciler = reconcile or query_once
         self._now = now
         self.stats = BatchStats()
         self.pacer: Pacer | None = None
@@ -382,7 +344,11 @@ class BatchRunner:
         if record is not None and record.outcome is not Outcome.INVALID:
             differences = row.differences(record.request)
             if differences:
-                emit.append(conflict_result(row, record, differences))
+                emit.append(
+                    conflict_result(
+                        row, differences, held_as=str(record.outcome or record.phase), attempts=record.attempts
+                    )
+                )
                 return
             if record.phase is Phase.FINAL and record.outcome is not Outcome.UNRESOLVED:
                 emit.append(result_of(record, line=row.line, from_journal=True))
@@ -493,7 +459,7 @@ class BatchRunner:
             # recorded as sent, not a new one, or a sync applied earlier would look like someone else's.
             row = attrs.evolve(row, paid_time=recorded)
         body = row.body()
-        budget = _Budget(sends=self._max_sends, queries=self._max_queries, waits=self._max_waits)
+        budget = Budget(sends=self._max_sends, queries=self._max_queries, waits=self._max_waits)
         if item.marked:
             budget.sends -= 1
             record = await self._send(writer, row, body, record, budget)
@@ -522,7 +488,7 @@ class BatchRunner:
         return result_of(record, line=row.line)
 
     async def _send(
-        self, writer: JournalWriter, row: BatchRow, body: SyncServiceOrderRequest, record: OrderRecord, budget: _Budget
+        self, writer: JournalWriter, row: BatchRow, body: SyncServiceOrderRequest, record: OrderRecord, budget: Budget
     ) -> OrderRecord:
         """Send attempt `record.attempts` (already journaled as SENDING) and journal what its answer means."""
         pacer = self._pacer()
@@ -534,7 +500,7 @@ class BatchRunner:
                 return record
             self.stats.sends += 1
             try:
-                response = await _send(self._client, row.out_order_no, body)
+                response = await send_sync(self._client, row.out_order_no, body)
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise  # the journal says SENDING: the next run reconciles this order first
             except BaseException as exc:  # noqa: BLE001 - every failure is classified; nothing is lost
@@ -567,7 +533,7 @@ class BatchRunner:
             return await self._record(writer, step)
 
     async def _query(
-        self, writer: JournalWriter, row: BatchRow, body: SyncServiceOrderRequest, record: OrderRecord, budget: _Budget
+        self, writer: JournalWriter, row: BatchRow, body: SyncServiceOrderRequest, record: OrderRecord, budget: Budget
     ) -> OrderRecord:
         """Reconcile an order in doubt with one query, journaled before it leaves; return the record it leads to."""
         pacer = self._pacer()
