@@ -4,6 +4,7 @@
 - `query_once`: one reconciling query, exactly one GET: the runner journals, paces and (in a group) fences each
   query it sends and counts it against its own budget, so the client's own retries would send queries nobody
   recorded (`ReconcilePolicy(max_queries=1)`);
+- `RunStats`: what every run counts, whichever runner;
 - `Budget`: per order per run, the sends after a query proved "not applied", the queries, the waits (429,
   unreachable); when one runs out the order ends unresolved for this run (`_step.out_of_*`).
 """
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
     from .._factory import WechatPayClient
 
-__all__ = ["Budget", "Reconciler", "query_once", "send_sync"]
+__all__ = ["Budget", "Reconciler", "RunStats", "query_once", "send_sync"]
 
 
 class Reconciliation(Protocol):
@@ -35,6 +36,21 @@ class Reconciliation(Protocol):
 
 
 Reconciler = Callable[["WechatPayClient", str, "SyncServiceOrderRequest"], Awaitable[Reconciliation]]
+
+
+@attrs.define
+class RunStats:
+    """What every run counts, whichever runner: the command's summary and exit status read these."""
+
+    rows: int = 0
+    sends: int = 0
+    queries: int = 0
+    rate_limited: int = 0
+    unfinished: list[str] = attrs.field(factory=list)
+    stopped: bool = False
+    aborted: bool = False
+    input_exhausted: bool = True  # every row of the input was read
+    fatal: str | None = None
 
 
 @attrs.define

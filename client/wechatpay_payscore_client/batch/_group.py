@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._calls import Budget, Reconciler, query_once, send_sync
+from ._calls import Budget, Reconciler, RunStats, query_once, send_sync
 from ._held_writer import HeldWriter
 from ._journal import EventKind, JournalError, JournalEvent, OrderRecord, Phase
 from ._outcome import OrderResult, result_of
@@ -106,28 +106,19 @@ def default_worker_name() -> str:
 
 
 @attrs.define
-class GroupStats:
+class GroupStats(RunStats):
     """What this worker did, for its progress line and summary (the day's totals come from the journal)."""
 
-    rows: int = 0
     loaded: int = 0
     already: int = 0
     differing: int = 0
     claimed: int = 0
     taken_over: int = 0
     settled: int = 0
-    sends: int = 0
-    queries: int = 0
-    rate_limited: int = 0
     fenced: int = 0  # orders this worker lost to a take-over: it recorded and sent nothing more for them
     released: int = 0
     reopened: int = 0  # orders an earlier run left unresolved, put back in doubt by this worker
     heartbeat_failures: int = 0  # renewals that could not reach the journal (the leases then lapse: sends stop)
-    unfinished: list[str] = attrs.field(factory=list)
-    stopped: bool = False
-    aborted: bool = False
-    input_exhausted: bool = True
-    fatal: str | None = None
 
 
 class _Fenced(Exception):

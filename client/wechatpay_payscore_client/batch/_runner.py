@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._calls import Budget, Reconciler, query_once, send_sync
+from ._calls import Budget, Reconciler, RunStats, query_once, send_sync
 from ._journal import EventKind, Journal, JournalEvent, OrderRecord, Phase
 from ._outcome import OrderResult, Outcome, result_of
 from ._pacing import Pacer
@@ -66,19 +66,11 @@ _RESULTS_HIGH_WATER = 1024  # the producer waits while this many results are not
 
 
 @attrs.define
-class BatchStats:
+class BatchStats(RunStats):
     """Counters of one run, for the progress line and the summary."""
 
-    rows: int = 0
-    sends: int = 0
-    queries: int = 0
-    rate_limited: int = 0
     withdrawn: int = 0
-    unfinished: list[str] = attrs.field(factory=list)
-    stopped: bool = False
-    aborted: bool = False
-    input_exhausted: bool = False  # every row of the input was read
-    fatal: str | None = None
+    input_exhausted: bool = False  # every row of the input was read (set once it was)
 
 
 @attrs.frozen
