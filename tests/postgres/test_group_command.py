@@ -79,7 +79,7 @@ def test_two_workers_settle_the_day_and_each_reports_the_days_status(
         assert document["exit_status"] == 0
         assert document["group"]["day"]["total"] == len(numbers)
         assert document["group"]["day"]["open"] == 0
-        assert "password" not in json.dumps(document).lower() or pg_database.password not in json.dumps(document)
+        assert pg_database.password not in json.dumps(document)
     assert sum(document["group"]["settled_here"] for document in documents) == len(numbers)
     assert sum(document["group"]["loaded"] for document in documents) == len(numbers)
     # Each worker's --report is the day's: every order once, whoever settled it.
@@ -130,7 +130,7 @@ def test_a_row_that_differs_from_the_loaded_day_is_reported_not_sent(
     document = json.loads(out)
     assert code == 3, err
     assert document["group"]["differing"] == 1
-    assert document["counts"] == {"invalid": 1, "synced": 2} or document["counts"]["invalid"] == 1
+    assert document["counts"]["invalid"] == 1  # this worker's own row; the day's two others are settled too
     sent = [entry for entry in emulator.requests if numbers[0] in entry.target and entry.method == "POST"]
     assert len(sent) == 1  # sent once, with the request as first loaded
     assert b"another-channel" not in sent[0].body

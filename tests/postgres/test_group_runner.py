@@ -14,8 +14,9 @@ from typing import Any
 from wechatpay_emulator import Emulator, Fault
 from wechatpay_payscore.api.payscore import sync_service_order
 from wechatpay_payscore_client.batch import EventKind, OrderRecord, OrderResult, Outcome, Phase
-from wechatpay_payscore_client.batch._group import GroupRunner, _body
+from wechatpay_payscore_client.batch._group import GroupRunner
 from wechatpay_payscore_client.batch._postgres import PostgresJournal
+from wechatpay_payscore_client.batch._rows import sync_body
 from wechatpay_payscore_client.batch._step import event
 
 from tests.batch.conftest import PAID_TIME, make_client, mch_details, order_numbers, row, seed
@@ -142,7 +143,7 @@ def test_a_taken_over_order_whose_attempt_may_have_left_is_queried_before_anythi
         applied = gone[0].record.out_order_no
         client = make_client(emulator_server[1])
         with client:
-            sync_service_order.sync_detailed(applied, client=client, body=_body(gone[0].record))
+            sync_service_order.sync_detailed(applied, client=client, body=sync_body(gone[0].record.request))
     finally:
         journal.close()
     time.sleep(0.6)

@@ -24,12 +24,12 @@ from wechatpay_auth import ConfigurationError, WechatPayError
 from .._factory import DEFAULT_TIMEOUT
 from .._options import add_merchant_arguments
 from .._settings import settings_from_args
-from ._exits import BatchExit
+from ._exits import BatchExit, exit_for
 from ._group import GroupRunner, default_worker_name
-from ._group_command import day_exit_state, run_group
+from ._group_command import day_exit, run_group
 from ._input import BatchInputError, RawRow, open_rows
 from ._journal import Journal, JournalError, OrderRecord, SqliteJournal
-from ._outcome import Outcome
+from ._pg_group import DEFAULT_LEASE_SECONDS
 from ._progress import Tally, count_rows, json_summary, make_progress, print_summary
 from ._report import ReportWriter, same_file
 from ._runner import BatchRunner
@@ -114,8 +114,8 @@ def add_sync_batch_parser(subparsers: Any) -> None:
         type=_lease,
         default=None,
         metavar="SECONDS",
-        help=f"how long a worker holds the orders it claimed without renewing them (default {_DEFAULT_LEASE:g}); "
-        "at least twice --timeout plus 1",
+        help="how long a worker holds the orders it claimed without renewing them "
+        f"(default {DEFAULT_LEASE_SECONDS:g}); at least twice --timeout plus 1",
     )
     group.add_argument("--worker", metavar="NAME", help="this worker's name in the journal (default HOST:PID)")
     group.add_argument(
@@ -124,9 +124,6 @@ def add_sync_batch_parser(subparsers: Any) -> None:
     merchant = parser.add_argument_group("merchant configuration (flags override WECHATPAY_* variables and --config)")
     # No --max-attempts: the runner decides every re-send itself, after a query (the client never retries).
     add_merchant_arguments(merchant, exclude=("max_attempts",))
-
-
-_DEFAULT_LEASE = 120.0  # as `_pg_group.DEFAULT_LEASE_SECONDS` (importing it would import psycopg)
 
 
 def _lease(text: str) -> float:
@@ -260,28 +257,15 @@ async def _run(
     return runner
 
 
-_DAY_EXITS = {
-    "empty": BatchExit.BAD_CONFIGURATION,
-    "open": BatchExit.SOME_UNRESOLVED,
-    "unresolved": BatchExit.SOME_UNRESOLVED,
-    "refused_or_invalid": BatchExit.SOME_REFUSED_OR_INVALID,
-    "settled": BatchExit.ALL_SETTLED,
-}
-
-
 def _exit_code(tally: Tally, runner: BatchRunner | GroupRunner | None, day: Mapping[str, int] | None) -> BatchExit:
     stats = runner.stats if runner is not None else None
     if day is not None and stats is not None and not (stats.aborted or stats.stopped):
         # A group worker ends when no order of the day is open: its status is the day's.
-        return _DAY_EXITS[day_exit_state(day, tally)]
+        return day_exit(day, tally)
     # A second Ctrl-C cancels what is in flight: interrupted even if every row was read.
     if stats is not None and (stats.aborted or (stats.stopped and (stats.unfinished or not stats.input_exhausted))):
         return BatchExit.INTERRUPTED if stats.fatal is None else BatchExit.SOME_UNRESOLVED
-    if tally.counts[str(Outcome.UNRESOLVED)]:
-        return BatchExit.SOME_UNRESOLVED
-    if tally.counts[str(Outcome.REFUSED)] or tally.counts[str(Outcome.INVALID)]:
-        return BatchExit.SOME_REFUSED_OR_INVALID
-    return BatchExit.ALL_SETTLED
+    return exit_for(tally.counts)
 
 
 @attrs.define
@@ -360,7 +344,7 @@ def _execute(
         # A request's whole time bound: the largest part of its timeout (the pipeline's per-attempt deadline).
         default = max(part for part in DEFAULT_TIMEOUT.as_dict().values() if part)
         args.attempt_seconds = float(settings.timeout) if settings.timeout else default
-        args.lease = args.lease or _DEFAULT_LEASE
+        args.lease = args.lease or DEFAULT_LEASE_SECONDS
         if args.lease < 2 * args.attempt_seconds + 1:
             raise ConfigurationError(
                 f"--lease {args.lease:g} is too short for requests that may take {args.attempt_seconds:g} s "

@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from ._exits import BatchExit
+from ._exits import BatchExit, exit_for
 from ._journal import EventKind, JournalEvent, OrderRecord, Phase
 from ._outcome import SETTLED, OrderResult, Outcome
 
@@ -281,11 +281,7 @@ class DayReport:
         return {status: self.counts[status] for status in STATUSES if self.counts[status]}
 
     def exit_status(self) -> BatchExit:
-        if self.unfinished or self.counts[str(Outcome.UNRESOLVED)]:
-            return BatchExit.SOME_UNRESOLVED
-        if self.counts[str(Outcome.REFUSED)] or self.counts[str(Outcome.INVALID)]:
-            return BatchExit.SOME_REFUSED_OR_INVALID
-        return BatchExit.ALL_SETTLED
+        return exit_for(self.counts, unfinished=self.unfinished)
 
     def taken_over_by(self) -> dict[str, dict[str, int]]:
         """For each worker, the workers that took orders over from it, and how many (the other side of took_over)."""

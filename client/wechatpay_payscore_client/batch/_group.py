@@ -56,7 +56,7 @@ from ._reading import (
     duplicate_result,
     invalid_result,
 )
-from ._rows import BatchRow, RowChecker
+from ._rows import BatchRow, RowChecker, sync_body
 from ._seen import SeenOrders
 from ._step import (
     Answer,
@@ -76,8 +76,6 @@ from ._step import (
 
 if TYPE_CHECKING:
     import datetime
-
-    from wechatpay_payscore.models import SyncServiceOrderRequest
 
     from .._factory import WechatPayClient
 
@@ -435,7 +433,7 @@ class GroupRunner:
         budget.sends -= 1
         self.stats.sends += 1
         try:
-            response = await send_sync(self._client, sending.out_order_no, _body(sending))
+            response = await send_sync(self._client, sending.out_order_no, sync_body(sending.request))
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise  # the journal says SENDING: whoever takes the order queries it first
         except BaseException as exc:  # noqa: BLE001 - every failure is classified; nothing is lost
@@ -469,7 +467,7 @@ class GroupRunner:
             return record
         self.stats.queries += 1
         try:
-            reconciliation = await self._reconcile(self._client, record.out_order_no, _body(record))
+            reconciliation = await self._reconcile(self._client, record.out_order_no, sync_body(record.request))
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
         except BaseException as exc:  # noqa: BLE001 - a failed query leaves the order in doubt, never guessed
@@ -617,19 +615,3 @@ class GroupRunner:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
-
-
-def _body(record: OrderRecord) -> SyncServiceOrderRequest:
-    """The sync request as the journal recorded it: every attempt and query of an order carries the same words."""
-    from wechatpay_payscore.models import SyncServiceOrderRequest  # noqa: PLC0415
-
-    request = record.request
-    return SyncServiceOrderRequest.from_dict(
-        {
-            "service_id": request["service_id"],
-            "sub_mchid": request["sub_mchid"],
-            "channel_id": request["channel_id"],
-            "type": "Order_Paid",
-            "detail": {"paid_time": request["paid_time"]},
-        }
-    )

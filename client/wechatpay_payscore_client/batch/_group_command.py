@@ -15,9 +15,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-from collections.abc import Iterable, Mapping
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import IO, TYPE_CHECKING
 
+from ._exits import BatchExit, exit_for
 from ._group import GroupRunner
 from ._journal import JournalError
 from ._outcome import OrderResult, Outcome
@@ -27,11 +28,12 @@ from ._signals import interrupts
 if TYPE_CHECKING:
     from .._factory import WechatPayClient
     from ._input import RawRow
+    from ._pg_group import BucketState
     from ._postgres import PostgresJournal
     from ._progress import PlainProgress, RichProgress
     from ._report import ReportWriter
 
-__all__ = ["day_exit_state", "day_results", "group_progress_text", "run_group"]
+__all__ = ["day_exit", "day_results", "group_progress_text", "run_group"]
 
 _GROUP_REFRESH_S = 2.0  # how often the progress line re-reads the day's counts (one cheap query)
 
@@ -45,7 +47,7 @@ async def run_group(
     err: IO[str],
     rows: Iterable[RawRow] | None,
     report: ReportWriter | None,
-    on_runner: Any,
+    on_runner: Callable[[GroupRunner], None],
 ) -> GroupRunner:
     """Run this worker until the day is settled (or it is stopped); the day's report is written at the end."""
     runner = GroupRunner(
@@ -107,7 +109,7 @@ async def _group_text(journal: PostgresJournal, runner: GroupRunner) -> str:
     return group_progress_text(counts, state, runner.worker)
 
 
-def group_progress_text(counts: Mapping[str, int], state: Any, worker: str) -> str:
+def group_progress_text(counts: Mapping[str, int], state: BucketState | None, worker: str) -> str:
     """ "day: 640/1000 final (synced 600 ...), 12 held; group rate 40.0/s of 50/s (paused 2.0 s)"."""
     total, still = counts.get("total", 0), counts.get("open", 0)
     finals = [
@@ -131,16 +133,11 @@ def day_results(journal: PostgresJournal) -> list[OrderResult]:
     return [day_entry(record).result for record in journal.records()]
 
 
-def day_exit_state(counts: Mapping[str, int], tally: Tally) -> str:
-    """What the day says for the exit status: "empty", "open", "unresolved", "refused_or_invalid" or "settled"."""
+def day_exit(counts: Mapping[str, int], tally: Tally) -> BatchExit:
+    """A group worker's status: the day's (its open orders count as unfinished), with the rows of this worker's
+    input reported rather than loaded; 2 when there is no day at all (no orders loaded, no input)."""
     if not counts.get("total", 0) and not tally.rows:
-        return "empty"  # no day in the journal and no input: nothing was settled, whatever else happened
-    if counts.get("open", 0):
-        return "open"
-    if counts.get(str(Outcome.UNRESOLVED), 0):
-        return "unresolved"
-    if counts.get(str(Outcome.REFUSED), 0) or counts.get(str(Outcome.INVALID), 0):
-        return "refused_or_invalid"
-    if tally.counts[str(Outcome.INVALID)] or tally.counts[str(Outcome.REFUSED)]:
-        return "refused_or_invalid"  # this worker's input had rows reported rather than loaded
-    return "settled"
+        return BatchExit.BAD_CONFIGURATION  # nothing was settled, whatever else happened
+    reported = {name: tally.counts[name] for name in (str(Outcome.INVALID), str(Outcome.REFUSED))}
+    merged = {name: counts.get(name, 0) + reported.get(name, 0) for name in {*counts, *reported}}
+    return exit_for(merged, unfinished=counts.get("open", 0))

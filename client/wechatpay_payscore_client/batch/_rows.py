@@ -24,7 +24,7 @@ from .._validation import RequestValidator
 from ._input import COLUMNS, OPTIONAL_COLUMNS, RawRow
 from ._outcome import RowProblem
 
-__all__ = ["SYNC_PATH", "BatchRow", "RowChecker", "has_surrogate", "shown_text"]
+__all__ = ["SYNC_PATH", "BatchRow", "RowChecker", "has_surrogate", "shown_text", "sync_body", "sync_body_json"]
 
 SYNC_PATH = "/v3/payscore/acquiringbank/serviceorder/{}/sync"
 _ORDER_FIELDS = ("service_id", "sub_mchid", "channel_id", "paid_time")
@@ -40,6 +40,24 @@ def has_surrogate(value: object) -> bool:
 def shown_text(value: str) -> str:
     """`value` with each lone surrogate written as `\\udXXX`, so that it can be printed, journaled and reported."""
     return value.encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
+def sync_body_json(fields: Mapping[str, str]) -> dict[str, Any]:
+    """The sync request body for an order's fields as read or as journaled (service_id, sub_mchid, channel_id,
+    paid_time): every attempt and query of an order carries the same words. `type` is `Order_Paid`, the only
+    value the contract allows."""
+    return {
+        "service_id": fields["service_id"],
+        "sub_mchid": fields["sub_mchid"],
+        "channel_id": fields["channel_id"],
+        "type": "Order_Paid",
+        "detail": {"paid_time": fields["paid_time"]},
+    }
+
+
+def sync_body(fields: Mapping[str, str]) -> SyncServiceOrderRequest:
+    """`sync_body_json` as the generated request model."""
+    return SyncServiceOrderRequest.from_dict(sync_body_json(fields))
 
 
 @attrs.frozen(kw_only=True)
@@ -63,13 +81,7 @@ class BatchRow:
         return SyncServiceOrderRequest.from_dict(self.body_json())
 
     def body_json(self) -> dict[str, Any]:
-        return {
-            "service_id": self.service_id,
-            "sub_mchid": self.sub_mchid,
-            "channel_id": self.channel_id,
-            "type": "Order_Paid",
-            "detail": {"paid_time": self.paid_time},
-        }
+        return sync_body_json(self.request_fields())
 
     def request_fields(self) -> dict[str, str]:
         """What the journal keeps of the request, to tell a later row that differs from what was sent."""
